@@ -1,0 +1,63 @@
+# Quick start:  make run   (set up and serve on http://127.0.0.1:5000)
+#               make test  (set up and run the whole suite)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+export FLASK_APP := app
+
+.PHONY: run setup install test test-deps browser-deps translations extract-messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d tracker/translations > /dev/null
+
+# Refresh the message catalogue after changing user-facing text; then translate ko's new entries.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o tracker/translations/messages.pot .
+	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --width 100
+
+instance/secret_key: | $(BIN)/python
+	mkdir -p instance
+	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
+	chmod 600 $@
+
+# Migrate the database (DATABASE_URL, or SQLite in instance/) and load the programme data.
+setup: install instance/secret_key
+	$(BIN)/flask db upgrade
+	$(BIN)/flask tracker load-programme
+
+run: setup
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# Debian's Chromium and Korean fonts for the browser tests; axe-core from the npm registry.
+browser-deps:
+	@command -v chromium > /dev/null && fc-list | grep -qi nanum || { \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-nanum > /dev/null; }
+	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --silent --no-audit --no-fund
+
+test-deps: $(VENV)/.installed-test translations browser-deps
+
+# The whole suite on SQLite; TEST_DATABASE_URL=postgresql+psycopg://... runs it on PostgreSQL.
+test: test-deps
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

@@ -1,0 +1,21 @@
+"""Every model, importable from one place (and seen by Alembic's autogenerate)."""
+from tracker.models.activity import Activity, ActivityKind, activity_proposal, activity_subcommittee
+from tracker.models.people import Role, User, UserRole
+from tracker.models.proposal import (
+    Proposal,
+    ProposalAuthor,
+    ProposalReference,
+    ProposalRevision,
+    Stage,
+    StageChange,
+)
+from tracker.models.review import Recommendation, Review, ReviewScore, Rubric, RubricCriterion
+from tracker.models.team import MentorAssignment, MentorKind, Membership, Subcommittee, Team, TeamStatus
+
+__all__ = [
+    "Activity", "ActivityKind", "activity_proposal", "activity_subcommittee",
+    "Role", "User", "UserRole",
+    "Proposal", "ProposalAuthor", "ProposalReference", "ProposalRevision", "Stage", "StageChange",
+    "Recommendation", "Review", "ReviewScore", "Rubric", "RubricCriterion",
+    "MentorAssignment", "MentorKind", "Membership", "Subcommittee", "Team", "TeamStatus",
+]

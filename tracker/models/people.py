@@ -1,0 +1,45 @@
+"""People: one account per person, with any number of roles."""
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db
+from tracker.models.base import str_enum, CreatedAtMixin
+
+
+class Role(enum.StrEnum):
+    MEMBER = "member"
+    MENTOR = "mentor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class User(CreatedAtMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100))
+    email: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
+    staff_id: Mapped[str | None] = mapped_column(sa.String(50), unique=True)
+    department: Mapped[str | None] = mapped_column(sa.String(100))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    must_change_password: Mapped[bool] = mapped_column(default=True)
+
+    roles: Mapped[list["UserRole"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    def has_role(self, role: Role) -> bool:
+        return any(r.role == role for r in self.roles)
+
+
+class UserRole(db.Model):
+    __table_args__ = (sa.UniqueConstraint("user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    role: Mapped[Role] = mapped_column(str_enum(Role, 20))
+
+    user: Mapped[User] = relationship(back_populates="roles")

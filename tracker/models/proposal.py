@@ -1,0 +1,150 @@
+"""A proposal (제안), its authors and references, and its append-only history."""
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.extensions import db, utcnow
+from tracker.models.base import str_enum, CreatedAtMixin, UTCDateTime
+from tracker.models.people import User
+from tracker.models.team import Subcommittee, Team
+
+
+class Stage(enum.StrEnum):
+    IDEA = "idea"
+    DEVELOPING = "developing"
+    IN_REVIEW = "in_review"
+    SHORTLISTED = "shortlisted"
+    PRESENTED = "presented"
+    SELECTED = "selected"
+    NOT_SELECTED = "not_selected"
+    HANDED_OFF = "handed_off"
+    ADOPTED = "adopted"
+    DECLINED = "declined"
+    COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"
+
+
+STAGE_TYPE = str_enum(Stage)
+
+
+class Proposal(CreatedAtMixin, db.Model):
+    __table_args__ = (
+        sa.UniqueConstraint("team_id", "source_key"),
+        sa.Index("ix_proposal_team_stage", "team_id", "stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(sa.ForeignKey("team.id"), index=True)
+    subcommittee_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("subcommittee.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str | None] = mapped_column(sa.String(500))
+    problem: Mapped[str | None] = mapped_column(sa.Text)
+    proposal_text: Mapped[str | None] = mapped_column(sa.Text)
+    expected_effect: Mapped[str | None] = mapped_column(sa.Text)
+    beneficiaries: Mapped[str | None] = mapped_column(sa.String(300))
+    budget_krw: Mapped[int | None] = mapped_column(sa.BigInteger)
+    department: Mapped[str | None] = mapped_column(sa.String(100), index=True)
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+    stage: Mapped[Stage] = mapped_column(STAGE_TYPE, default=Stage.IDEA, index=True)
+    created_on: Mapped[date | None]
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    review_round: Mapped[int] = mapped_column(default=1)
+    # Stable identity of an imported record within its team: re-imports update, never duplicate.
+    source_key: Mapped[str | None] = mapped_column(sa.String(64))
+    builds_on_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("proposal.id", ondelete="SET NULL"), index=True
+    )
+    carried_over_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("proposal.id", ondelete="SET NULL"), index=True
+    )
+
+    team: Mapped[Team] = relationship()
+    subcommittee: Mapped[Subcommittee | None] = relationship()
+    authors: Mapped[list["ProposalAuthor"]] = relationship(
+        back_populates="proposal", order_by="ProposalAuthor.position", cascade="all, delete-orphan"
+    )
+    references: Mapped[list["ProposalReference"]] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan"
+    )
+    builds_on: Mapped["Proposal | None"] = relationship(
+        remote_side=[id], foreign_keys=[builds_on_id]
+    )
+    carried_over_from: Mapped["Proposal | None"] = relationship(
+        remote_side=[id], foreign_keys=[carried_over_from_id]
+    )
+
+    @property
+    def author_names(self) -> list[str]:
+        return [a.display_name for a in self.authors]
+
+
+class ProposalAuthor(db.Model):
+    """An author: a member's account, or only a name for imported past ideas."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    name: Mapped[str | None] = mapped_column(sa.String(100))
+    position: Mapped[int] = mapped_column(default=0)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="authors")
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def display_name(self) -> str:
+        return self.user.name if self.user else (self.name or "")
+
+
+class ProposalReference(db.Model):
+    """A benchmarked case (우수사례): what another city did."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    city: Mapped[str | None] = mapped_column(sa.String(100))
+    title: Mapped[str | None] = mapped_column(sa.String(200))
+    url: Mapped[str | None] = mapped_column(sa.String(500))
+    notes: Mapped[str | None] = mapped_column(sa.Text)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="references")
+
+
+class StageChange(CreatedAtMixin, db.Model):
+    """Append-only record of every stage move, imports included."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    from_stage: Mapped[Stage | None] = mapped_column(STAGE_TYPE)
+    to_stage: Mapped[Stage] = mapped_column(STAGE_TYPE)
+    action: Mapped[str] = mapped_column(sa.String(40))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+    proposal: Mapped[Proposal] = relationship()
+    actor: Mapped[User | None] = relationship()
+
+
+class ProposalRevision(CreatedAtMixin, db.Model):
+    """Append-only record of an edit: which fields changed, from what to what."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True
+    )
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    source: Mapped[str] = mapped_column(sa.String(40))
+    # {"field": [old, new], ...} with JSON-friendly values
+    changes: Mapped[dict] = mapped_column(sa.JSON)
+    note: Mapped[str | None] = mapped_column(sa.Text)
+
+    proposal: Mapped[Proposal] = relationship()
+    actor: Mapped[User | None] = relationship()
