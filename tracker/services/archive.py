@@ -1,0 +1,168 @@
+"""Read side of the archive: what the team and proposal pages show, in a fixed number of queries."""
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.extensions import db
+from tracker.models import (
+    MentorAssignment,
+    Membership,
+    Proposal,
+    ProposalAuthor,
+    ProposalRevision,
+    Stage,
+    StageChange,
+    Subcommittee,
+    Team,
+)
+from tracker.services.errors import NotFound
+
+
+@dataclass
+class TeamSummary:
+    team: Team
+    proposal_count: int
+    stage_counts: dict[Stage, int]
+
+
+@dataclass
+class TeamPage:
+    team: Team
+    subcommittee_counts: dict[int | None, int]
+    stage_counts: dict[Stage, int]
+    memberships: list[Membership]
+    mentor_assignments: list[MentorAssignment]
+
+    @property
+    def proposal_count(self) -> int:
+        return sum(self.stage_counts.values())
+
+
+@dataclass(frozen=True)
+class ProposalFilter:
+    team_id: int | None = None
+    subcommittee_id: int | None = None
+    stage: Stage | None = None
+    text: str | None = None
+
+
+@dataclass
+class ProposalListPage:
+    items: list[Proposal]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass
+class ProposalPage:
+    proposal: Proposal
+    stage_changes: list[StageChange]
+    revisions: list[ProposalRevision]
+    built_upon_by: list[Proposal] = field(default_factory=list)
+    carried_over_to: list[Proposal] = field(default_factory=list)
+
+
+def _stage_counts(team_id: int | None = None) -> dict[tuple[int, Stage], int]:
+    query = sa.select(Proposal.team_id, Proposal.stage, sa.func.count()).group_by(
+        Proposal.team_id, Proposal.stage)
+    if team_id is not None:
+        query = query.where(Proposal.team_id == team_id)
+    return {(team, stage): count for team, stage, count in db.session.execute(query)}
+
+
+def team_summaries() -> list[TeamSummary]:
+    teams = db.session.scalars(sa.select(Team).order_by(Team.cohort.desc(), Team.name)).all()
+    counts = _stage_counts()
+    summaries = []
+    for team in teams:
+        by_stage = {stage: n for (team_id, stage), n in counts.items() if team_id == team.id}
+        summaries.append(TeamSummary(team, sum(by_stage.values()), by_stage))
+    return summaries
+
+
+def teams_with_subcommittees() -> list[Team]:
+    return list(db.session.scalars(
+        sa.select(Team).options(selectinload(Team.subcommittees))
+        .order_by(Team.cohort.desc(), Team.name)))
+
+
+def get_team(team_id: int) -> Team:
+    team = db.session.scalar(
+        sa.select(Team).where(Team.id == team_id).options(selectinload(Team.subcommittees)))
+    if team is None:
+        raise NotFound(team_id)
+    return team
+
+
+def team_page(team_id: int) -> TeamPage:
+    team = get_team(team_id)
+    sub_counts = dict(db.session.execute(
+        sa.select(Proposal.subcommittee_id, sa.func.count())
+        .where(Proposal.team_id == team.id).group_by(Proposal.subcommittee_id)).all())
+    memberships = db.session.scalars(
+        sa.select(Membership).where(Membership.team_id == team.id)
+        .options(joinedload(Membership.user), joinedload(Membership.subcommittee))
+        .order_by(Membership.subcommittee_id, Membership.id)).all()
+    mentors = db.session.scalars(
+        sa.select(MentorAssignment).join(MentorAssignment.subcommittee)
+        .where(Subcommittee.team_id == team.id)
+        .options(joinedload(MentorAssignment.user), joinedload(MentorAssignment.subcommittee))
+        .order_by(Subcommittee.position, MentorAssignment.id)).all()
+    stage_counts = {stage: n for (_, stage), n in _stage_counts(team.id).items()}
+    return TeamPage(team, sub_counts, stage_counts, list(memberships), list(mentors))
+
+
+def proposal_list(filters: ProposalFilter, page: int, per_page: int) -> ProposalListPage:
+    conditions = []
+    if filters.team_id:
+        conditions.append(Proposal.team_id == filters.team_id)
+    if filters.subcommittee_id:
+        conditions.append(Proposal.subcommittee_id == filters.subcommittee_id)
+    if filters.stage:
+        conditions.append(Proposal.stage == filters.stage)
+    if filters.text:
+        pattern = "%" + filters.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conditions.append(sa.or_(Proposal.title.ilike(pattern, escape="\\"),
+                                 Proposal.summary.ilike(pattern, escape="\\")))
+    total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(*conditions))
+    page = max(1, page)
+    items = db.session.scalars(
+        sa.select(Proposal).where(*conditions)
+        .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
+                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+        .order_by(Proposal.team_id.desc(), Proposal.id)
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return ProposalListPage(list(items), total, page, per_page)
+
+
+def proposal_page(proposal_id: int) -> ProposalPage:
+    proposal = db.session.scalar(
+        sa.select(Proposal).where(Proposal.id == proposal_id)
+        .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
+                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user),
+                 selectinload(Proposal.references),
+                 joinedload(Proposal.builds_on), joinedload(Proposal.carried_over_from)))
+    if proposal is None:
+        raise NotFound(proposal_id)
+    changes = db.session.scalars(
+        sa.select(StageChange).where(StageChange.proposal_id == proposal.id)
+        .options(joinedload(StageChange.actor)).order_by(StageChange.created_at, StageChange.id)).all()
+    revisions = db.session.scalars(
+        sa.select(ProposalRevision).where(ProposalRevision.proposal_id == proposal.id)
+        .options(joinedload(ProposalRevision.actor))
+        .order_by(ProposalRevision.created_at, ProposalRevision.id)).all()
+    descendants = db.session.scalars(
+        sa.select(Proposal).where(sa.or_(Proposal.builds_on_id == proposal.id,
+                                         Proposal.carried_over_from_id == proposal.id))
+        .options(joinedload(Proposal.team))).all()
+    return ProposalPage(
+        proposal, list(changes), list(revisions),
+        built_upon_by=[p for p in descendants if p.builds_on_id == proposal.id],
+        carried_over_to=[p for p in descendants if p.carried_over_from_id == proposal.id],
+    )

@@ -1,0 +1,17 @@
+"""The errors services raise; views and the CLI turn them into messages."""
+
+
+class DomainError(Exception):
+    """A rule of the programme was not met."""
+
+
+class NotFound(DomainError):
+    pass
+
+
+class ValidationFailed(DomainError):
+    """One or more fields are wrong: ``reasons`` holds (field, message) pairs."""
+
+    def __init__(self, reasons: list[tuple[str, str]]):
+        super().__init__("; ".join(message for _, message in reasons))
+        self.reasons = reasons

@@ -1,0 +1,131 @@
+"""Creating and changing proposals; every change leaves a history row.
+
+Imported records enter here through the ``import`` action: the stage is never written without a
+matching StageChange, and every field change is kept as a ProposalRevision.
+"""
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from tracker.extensions import db
+from tracker.models import (
+    Proposal,
+    ProposalAuthor,
+    ProposalRevision,
+    Stage,
+    StageChange,
+    Subcommittee,
+    Team,
+    User,
+)
+
+IMPORT_ACTION = "import"
+UNCHANGED = object()  # "leave this as it is", where None would mean "clear it"
+
+# The proposal fields that imports and edits may set, with their column names.
+EDITABLE_FIELDS = (
+    "title", "summary", "problem", "proposal_text", "expected_effect", "beneficiaries",
+    "budget_krw", "department", "notes", "created_on",
+)
+
+
+def _json_value(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def find_by_source_keys(team: Team, keys: list[str]) -> dict[str, Proposal]:
+    """The team's proposals with these source keys, loaded in a few queries (with their authors)."""
+    found: dict[str, Proposal] = {}
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        query = (
+            sa.select(Proposal)
+            .where(Proposal.team_id == team.id, Proposal.source_key.in_(chunk))
+            .options(sa.orm.selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+        )
+        found.update({p.source_key: p for p in db.session.scalars(query)})
+    return found
+
+
+def create_imported(
+    team: Team,
+    *,
+    source_key: str,
+    fields: dict,
+    stage: Stage,
+    subcommittee: Subcommittee | None,
+    author_names: list[str],
+    actor: User | None = None,
+    note: str | None = None,
+) -> Proposal:
+    """A proposal from an imported record, entering its stage through the import action."""
+    proposal = Proposal(team=team, source_key=source_key, subcommittee=subcommittee, stage=stage,
+                        **{name: fields.get(name) for name in EDITABLE_FIELDS})
+    proposal.authors = [ProposalAuthor(name=n, position=i) for i, n in enumerate(author_names)]
+    db.session.add(proposal)
+    db.session.add(StageChange(proposal=proposal, from_stage=None, to_stage=stage,
+                               action=IMPORT_ACTION, actor=actor, note=note))
+    return proposal
+
+
+@dataclass
+class ImportedDiff:
+    """What applying an imported record would change: {field: [old, new]} and a stage move."""
+
+    changes: dict
+    new_fields: dict
+    new_stage: Stage | None
+    subcommittee: object
+    author_names: list[str] | None
+
+    def __bool__(self) -> bool:
+        return bool(self.changes) or self.new_stage is not None
+
+
+def diff_imported(
+    proposal: Proposal,
+    *,
+    fields: dict,
+    stage: Stage | None,
+    subcommittee: Subcommittee | None | object = UNCHANGED,
+    author_names: list[str] | None = None,
+) -> ImportedDiff:
+    """Compare an imported record with a proposal; only the values given are compared.
+    ``subcommittee=UNCHANGED`` and ``author_names=None`` leave those alone."""
+    new_fields = {name: new for name, new in fields.items() if getattr(proposal, name) != new}
+    changes = {
+        name: [_json_value(getattr(proposal, name)), _json_value(new)]
+        for name, new in new_fields.items()
+    }
+    if subcommittee is not UNCHANGED and proposal.subcommittee is not subcommittee:
+        changes["subcommittee"] = [_subcommittee_name(proposal.subcommittee),
+                                   _subcommittee_name(subcommittee)]
+    if author_names is not None and proposal.author_names != author_names:
+        changes["authors"] = [proposal.author_names, author_names]
+    new_stage = stage if stage is not None and stage != proposal.stage else None
+    return ImportedDiff(changes, new_fields, new_stage, subcommittee, author_names)
+
+
+def apply_imported(proposal: Proposal, diff: ImportedDiff, *, actor: User | None = None,
+                   note: str | None = None) -> None:
+    """Write a diff from ``diff_imported``, with its revision and stage-change rows."""
+    if diff.changes:
+        for name, value in diff.new_fields.items():
+            setattr(proposal, name, value)
+        if "subcommittee" in diff.changes:
+            proposal.subcommittee = diff.subcommittee
+        if "authors" in diff.changes:
+            proposal.authors = [ProposalAuthor(name=n, position=i)
+                                for i, n in enumerate(diff.author_names)]
+        db.session.add(ProposalRevision(proposal=proposal, actor=actor, source=IMPORT_ACTION,
+                                        changes=diff.changes, note=note))
+    if diff.new_stage is not None:
+        db.session.add(StageChange(proposal=proposal, from_stage=proposal.stage,
+                                   to_stage=diff.new_stage, action=IMPORT_ACTION, actor=actor,
+                                   note=note))
+        proposal.stage = diff.new_stage
+
+
+def _subcommittee_name(subcommittee) -> str | None:
+    return subcommittee.name_ko if subcommittee is not None else None

@@ -1,0 +1,125 @@
+"""Teams (cohorts) and their subcommittees."""
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from tracker.extensions import db
+from tracker.models import Subcommittee, Team, TeamStatus
+from tracker.services.errors import ValidationFailed
+from tracker.vocabulary import DEFAULT_SUBCOMMITTEES, normalise_label
+
+DEFAULT_PROGRAM_NAME = "소소기획단"
+_TEAM_LABEL = re.compile(
+    r"^\s*(?P<program>.*?)\s*(?:cohort\s*)?(?P<cohort>\d{1,3})\s*(?:기|th|st|nd|rd)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def team_name(program_name: str, cohort: int) -> str:
+    return f"{program_name} {cohort}기"
+
+
+def parse_team_label(label: str) -> tuple[str | None, int | None]:
+    """'소소기획단 2기' -> ('소소기획단', 2); '2기' or 'cohort 2' -> (None, 2); else (None, None)."""
+    match = _TEAM_LABEL.match(label or "")
+    if not match:
+        return None, None
+    program = match["program"].strip() or None
+    return program, int(match["cohort"])
+
+
+def find_team(label: str) -> Team | None:
+    """A team by its name, or by its cohort number when that is unambiguous ('2기', 'cohort 2')."""
+    wanted = normalise_label(label)
+    if not wanted:
+        return None
+    for team in db.session.scalars(sa.select(Team)):
+        if normalise_label(team.name) == wanted:
+            return team
+    program, cohort = parse_team_label(label)
+    if cohort is None:
+        return None
+    query = sa.select(Team).where(Team.cohort == cohort)
+    candidates = [
+        t for t in db.session.scalars(query)
+        if program is None or normalise_label(t.program_name) == normalise_label(program)
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def create_team(
+    program_name: str,
+    cohort: int,
+    *,
+    year: int | None = None,
+    kickoff_on: date | None = None,
+    presentation_on: date | None = None,
+    ends_on: date | None = None,
+    status: TeamStatus = TeamStatus.ACTIVE,
+) -> Team:
+    """A new team with the four default subcommittees."""
+    name = team_name(program_name, cohort)
+    if db.session.scalar(sa.select(Team.id).where(Team.name == name)) is not None:
+        raise ValidationFailed([("name", _("A team named %(name)s already exists.", name=name))])
+    team = Team(
+        name=name, program_name=program_name, cohort=cohort, year=year, kickoff_on=kickoff_on,
+        presentation_on=presentation_on, ends_on=ends_on, status=status,
+    )
+    team.subcommittees = [
+        Subcommittee(key=d.key, name_ko=d.name_ko, name_en=d.name_en, position=i)
+        for i, d in enumerate(DEFAULT_SUBCOMMITTEES)
+    ]
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
+@dataclass(frozen=True)
+class SubcommitteeName:
+    key: str | None
+    name_ko: str
+    name_en: str | None
+
+
+class SubcommitteeMatcher:
+    """Finds a team's subcommittee from how a person wrote its name (Korean or English)."""
+
+    def __init__(self, subcommittees):
+        self._index: dict[str, SubcommitteeName] = {}
+        for sub in subcommittees:
+            name = SubcommitteeName(sub.key, sub.name_ko, sub.name_en)
+            default = next((d for d in DEFAULT_SUBCOMMITTEES if d.key == sub.key), None)
+            labels = default.labels() if default else ()
+            for text in (sub.name_ko, sub.name_en or "", *labels):
+                if normalise_label(text):
+                    self._index.setdefault(normalise_label(text), name)
+
+    @classmethod
+    def for_new_team(cls) -> "SubcommitteeMatcher":
+        return cls(DEFAULT_SUBCOMMITTEES)
+
+    def match(self, text: str) -> SubcommitteeName | None:
+        return self._index.get(normalise_label(text))
+
+    def names(self) -> list[str]:
+        return sorted({n.name_ko for n in self._index.values()})
+
+
+def update_team(team: Team, **changes) -> Team:
+    """Change a team's dates or status; the dates must follow the year's order."""
+    allowed = {"year", "kickoff_on", "presentation_on", "ends_on", "status"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValueError(f"not team fields: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(team, name, value)
+    if team.kickoff_on and team.presentation_on and team.presentation_on < team.kickoff_on:
+        raise ValidationFailed([("presentation_on", _(
+            "The presentation date cannot be before the kick-off date."))])
+    if team.presentation_on and team.ends_on and team.ends_on < team.presentation_on:
+        raise ValidationFailed([("ends_on", _("The end date cannot be before the presentation date."))])
+    db.session.flush()
+    return team
