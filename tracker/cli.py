@@ -1,0 +1,123 @@
+"""`flask tracker ...` commands: parse, call the importer or a service, commit, print."""
+from datetime import date
+
+import click
+from flask import g
+from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
+
+from tracker.extensions import db
+from tracker.importers import ImportReport, import_file
+from tracker.importers.programme import load_programme
+from tracker.importers.records import FileProblem
+from tracker.importers.writers import export_ideas
+from tracker.models import TeamStatus
+from tracker.services import teams as team_service
+from tracker.services.errors import DomainError
+
+
+
+@click.group("tracker", cls=AppGroup)
+@with_appcontext
+def tracker_cli():
+    """Policy-idea tracker commands."""
+    # Flask-Babel translates only once ``g`` holds something; without this the CLI speaks English.
+    g.cli = True
+
+
+def _team_or_fail(name: str):
+    team = team_service.find_team(name)
+    if team is None:
+        raise click.ClickException(_("Team “%(label)s” does not exist.", label=name))
+    return team
+
+
+@tracker_cli.command("load-programme")
+def load_programme_command():
+    """Create the programme's teams and import cohort 1's ideas (safe to run again)."""
+    report = load_programme()
+    db.session.commit()
+    for name in report.teams_created:
+        click.echo(_("Team created: %(name)s", name=name))
+    for file, result in report.imports.items():
+        click.echo(f"{file}: " + _summary_line(result))
+
+
+@tracker_cli.command("import-ideas")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--team", help="Team for rows that do not name one, e.g. '소소기획단 2기'.")
+@click.option("--create-teams", is_flag=True, help="Create teams that rows name but do not exist.")
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Write the good rows even if some are bad.")
+def import_ideas_command(path, team, create_teams, dry_run, skip_invalid):
+    """Import past ideas from a CSV, JSON or XLSX file."""
+    report = import_file(path, team=team, create_teams=create_teams, dry_run=dry_run,
+                         skip_invalid=skip_invalid)
+    if report.written:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    _print_report(report)
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@tracker_cli.command("export-ideas")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.option("--team", help="Only this team's proposals.")
+def export_ideas_command(path, team):
+    """Export proposals to CSV (UTF-8 with BOM), JSON or XLSX, chosen by the file's extension."""
+    try:
+        count = export_ideas(path, _team_or_fail(team) if team else None)
+    except FileProblem as problem:
+        raise click.ClickException(str(problem)) from None
+    click.echo(_("Exported %(count)d proposals to %(path)s.", count=count, path=path))
+
+
+@tracker_cli.command("edit-team")
+@click.argument("name")
+@click.option("--kickoff-date", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--presentation-date", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--end-date", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--status", type=click.Choice([s.value for s in TeamStatus]))
+def edit_team_command(name, kickoff_date, presentation_date, end_date, status):
+    """Change a team's dates or status, e.g. --presentation-date 2025-10-15."""
+    team = _team_or_fail(name)
+    changes = {
+        "kickoff_on": kickoff_date, "presentation_on": presentation_date,
+        "ends_on": end_date, "status": status,
+    }
+    try:
+        team_service.update_team(team, **{
+            k: (v.date() if hasattr(v, "date") else TeamStatus(v))
+            for k, v in changes.items() if v is not None
+        })
+    except DomainError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(_("Team updated: %(name)s", name=team.name))
+
+
+def _summary_line(report: ImportReport) -> str:
+    return _("created %(created)d, updated %(updated)d, unchanged %(unchanged)d, "
+             "rejected %(rejected)d", created=report.created, updated=report.updated,
+             unchanged=report.unchanged, rejected=report.rejected)
+
+
+def _print_report(report: ImportReport) -> None:
+    if report.file_error:
+        click.echo(_("The file was not imported: %(error)s", error=report.file_error), err=True)
+        return
+    for column in report.unknown_columns:
+        click.echo(_("Unknown column ignored: %(column)s", column=column))
+    for error in report.errors:
+        click.echo(_("Row %(row)d, %(column)s: %(message)s", row=error.row,
+                     column=error.column or "-", message=error.message), err=True)
+    for name in report.teams_created:
+        click.echo(_("Team created: %(name)s", name=name))
+    click.echo(_summary_line(report))
+    if report.dry_run:
+        click.echo(_("Dry run: nothing was written."))
+    elif not report.written:
+        click.echo(_("Nothing was written because some rows are wrong. Fix them, or use "
+                     "--skip-invalid to import the good rows."), err=True)

@@ -1,0 +1,184 @@
+"""Importing past ideas: read -> map and validate every row -> plan -> write in one transaction.
+
+Nothing here touches a Flask request, so the CLI and (later) a web upload share it. The caller
+commits; on a dry run, or when rows are bad and ``skip_invalid`` is off, nothing is written.
+"""
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from tracker.importers.mapping import map_row, resolve_headers
+from tracker.importers.readers import read_table
+from tracker.importers.records import FileProblem, IdeaRecord, ImportReport, RowError
+from tracker.models import Proposal, Stage, Team
+from tracker.services import proposals as proposal_service
+from tracker.services import teams as team_service
+from tracker.vocabulary import normalise_label
+
+__all__ = ["import_ideas", "import_file", "ImportReport", "RowError"]
+
+
+@dataclass
+class _TeamPlan:
+    """A team the rows name: an existing one, or one this import will create."""
+
+    label: str
+    team: Team | None
+    new_program: str | None = None
+    new_cohort: int | None = None
+    matcher: team_service.SubcommitteeMatcher | None = None
+    records: list[IdeaRecord] = field(default_factory=list)
+
+
+def import_file(path: str | Path, **options) -> ImportReport:
+    path = Path(path)
+    return import_ideas(path.read_bytes(), path.name, **options)
+
+
+def import_ideas(
+    data: bytes,
+    filename: str,
+    *,
+    team: str | None = None,
+    create_teams: bool = False,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    keep_existing: bool = False,
+) -> ImportReport:
+    """Import ideas from the bytes of a CSV, JSON or XLSX file.
+
+    ``team`` names the team for rows that do not say; ``create_teams`` allows rows to name a team
+    that does not exist yet; ``keep_existing`` leaves records already in the archive as they are.
+    """
+    report = ImportReport(dry_run=dry_run)
+    try:
+        table = read_table(data, filename)
+        headers, report.unknown_columns = resolve_headers(table.headers)
+        records = _map_rows(table.rows, headers, report)
+    except FileProblem as problem:
+        report.file_error = str(problem)
+        return report
+
+    plans = _plan_teams(records, team, create_teams, report)
+    _reject_duplicate_keys(plans, report)
+    report.rejected = len({e.row for e in report.errors})
+    if report.rejected and not skip_invalid:
+        return report
+
+    note = _("Imported from %(file)s", file=filename)
+    for plan in plans.values():
+        _apply_team(plan, report, write=not dry_run, keep_existing=keep_existing, note=note)
+    report.written = not dry_run
+    return report
+
+
+def _map_rows(rows, headers, report: ImportReport) -> list[IdeaRecord]:
+    records = []
+    for row_no, raw in rows:
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in raw.values()):
+            continue  # a blank line between records is not an error
+        record, errors = map_row(row_no, raw, headers)
+        report.errors.extend(errors)
+        if record is not None:
+            records.append(record)
+    return records
+
+
+def _plan_teams(records, default_team, create_teams, report) -> dict[str, _TeamPlan]:
+    plans: dict[str, _TeamPlan] = {}
+    for record in records:
+        label = record.team_label or default_team
+        if not label:
+            report.errors.append(RowError(record.row, "기수/team", _(
+                "No team: fill the team column or give --team.")))
+            continue
+        key = normalise_label(label)
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = _new_plan(label, create_teams)
+        if plan.matcher is None:
+            report.errors.append(RowError(record.row, "기수/team", _unknown_team_message(label, create_teams)))
+            continue
+        if record.subcommittee_label and plan.matcher.match(record.subcommittee_label) is None:
+            report.errors.append(RowError(record.row, "분과/subcommittee", _(
+                "Unknown subcommittee “%(value)s”; this team has: %(names)s.",
+                value=record.subcommittee_label, names=", ".join(plan.matcher.names()))))
+            continue
+        plan.records.append(record)
+    return plans
+
+
+def _new_plan(label: str, create_teams: bool) -> _TeamPlan:
+    team = team_service.find_team(label)
+    if team is not None:
+        return _TeamPlan(label, team, matcher=team_service.SubcommitteeMatcher(team.subcommittees))
+    program, cohort = team_service.parse_team_label(label)
+    if not create_teams or cohort is None:
+        return _TeamPlan(label, None)
+    return _TeamPlan(label, None, new_program=program or team_service.DEFAULT_PROGRAM_NAME,
+                     new_cohort=cohort, matcher=team_service.SubcommitteeMatcher.for_new_team())
+
+
+def _unknown_team_message(label: str, create_teams: bool) -> str:
+    if create_teams:
+        return _("Cannot create team “%(label)s”: its name needs a cohort number, e.g. 소소기획단 3기.",
+                 label=label)
+    return _("Team “%(label)s” does not exist. Create it first, or import with --create-teams.",
+             label=label)
+
+
+def _reject_duplicate_keys(plans: dict[str, _TeamPlan], report: ImportReport) -> None:
+    for plan in plans.values():
+        first_row: dict[str, int] = {}
+        kept = []
+        for record in plan.records:
+            if record.source_key in first_row:
+                report.errors.append(RowError(record.row, "제목/title", _(
+                    "The same idea appears twice in this file (first in row %(row)d).",
+                    row=first_row[record.source_key])))
+                continue
+            first_row[record.source_key] = record.row
+            kept.append(record)
+        plan.records = kept
+
+
+def _apply_team(plan: _TeamPlan, report: ImportReport, *, write: bool, keep_existing: bool,
+                note: str) -> None:
+    if not plan.records:
+        return
+    team = plan.team
+    if team is None:
+        if write:
+            team = team_service.create_team(plan.new_program, plan.new_cohort)
+        report.teams_created.append(team_service.team_name(plan.new_program, plan.new_cohort))
+    existing = proposal_service.find_by_source_keys(team, [r.source_key for r in plan.records]) if team else {}
+    subcommittees = {s.name_ko: s for s in team.subcommittees} if team else {}
+
+    for record in plan.records:
+        matched = plan.matcher.match(record.subcommittee_label) if record.subcommittee_label else None
+        subcommittee = subcommittees.get(matched.name_ko) if matched else None
+        proposal = existing.get(record.source_key)
+        if proposal is None:
+            report.created += 1
+            if write:
+                proposal_service.create_imported(
+                    team, source_key=record.source_key, fields=record.fields,
+                    stage=record.stage or Stage.IDEA, subcommittee=subcommittee,
+                    author_names=record.author_names or [], note=note)
+        elif keep_existing:
+            report.unchanged += 1
+        elif _update(proposal, record, subcommittee, write=write, note=note):
+            report.updated += 1
+        else:
+            report.unchanged += 1
+
+
+def _update(proposal: Proposal, record: IdeaRecord, subcommittee, *, write: bool, note: str) -> bool:
+    diff = proposal_service.diff_imported(
+        proposal, fields=record.fields, stage=record.stage,
+        subcommittee=subcommittee if record.has_subcommittee else proposal_service.UNCHANGED,
+        author_names=record.author_names)
+    if diff and write:
+        proposal_service.apply_imported(proposal, diff, note=note)
+    return bool(diff)

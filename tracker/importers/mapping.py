@@ -1,0 +1,198 @@
+"""Mapping: raw rows -> IdeaRecords, with every problem collected as a RowError.
+
+Headers are matched in Korean or English, in any order, with any spacing or separator.
+"""
+import hashlib
+import re
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+
+from tracker.importers.records import FileProblem, IdeaRecord, RowError
+from tracker.vocabulary import normalise_label, parse_stage
+
+# Canonical field -> the header names people use (the first is what exports write).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "source_key": ("관리번호", "source_key", "id", "key"),
+    "team": ("기수", "team", "팀", "기획단", "cohort"),
+    "subcommittee": ("분과", "subcommittee"),
+    "title": ("제목", "title", "사업명", "제안명"),
+    "summary": ("요약", "summary", "한줄요약", "개요"),
+    "problem": ("현황", "problem", "현황·문제점", "문제점"),
+    "proposal_text": ("제안내용", "proposal", "제안", "proposal_text"),
+    "expected_effect": ("기대효과", "expected_effect", "effect"),
+    "beneficiaries": ("대상", "beneficiaries", "수혜대상"),
+    "budget_krw": ("예산", "budget", "소요예산", "예산(원)", "budget_krw"),
+    "department": ("담당부서", "department", "부서"),
+    "stage": ("단계", "stage", "진행단계", "상태"),
+    "authors": ("제안자", "authors", "author", "작성자"),
+    "notes": ("비고", "notes", "note", "메모"),
+    "created_on": ("등록일", "created_on", "date", "제안일"),
+}
+_HEADER_INDEX = {normalise_label(a): f for f, aliases in HEADER_ALIASES.items() for a in aliases}
+
+# Longest text a cell may hold, per field.
+MAX_LENGTHS = {
+    "title": 200, "summary": 500, "beneficiaries": 300, "department": 100,
+    "problem": 20_000, "proposal_text": 20_000, "expected_effect": 20_000, "notes": 20_000,
+    "source_key": 64, "team": 100, "subcommittee": 80, "authors": 1_000,
+}
+TEXT_FIELDS = ("title", "summary", "problem", "proposal_text", "expected_effect",
+               "beneficiaries", "department", "notes")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_AUTHOR_SPLIT = re.compile(r"[,;/\n]+")
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+# A leading apostrophe that an export put before =, +, - or @ so spreadsheets show text.
+_FORMULA_GUARD = re.compile(r"^'(?=[=+\-@])")
+
+
+def resolve_headers(headers: list[str]) -> tuple[dict[str, str], list[str]]:
+    """header -> field for the known columns, and the unknown column names."""
+    mapping: dict[str, str] = {}
+    unknown: list[str] = []
+    seen: dict[str, str] = {}
+    for header in headers:
+        field = _HEADER_INDEX.get(normalise_label(header or ""))
+        if field is None:
+            if (header or "").strip():
+                unknown.append(header)
+            continue
+        if field in seen:
+            raise FileProblem(_("Columns “%(a)s” and “%(b)s” are the same field; keep one.",
+                                a=seen[field], b=header))
+        seen[field] = header
+        mapping[header] = field
+    if "title" not in mapping.values():
+        raise FileProblem(_("There is no title column (제목 or title)."))
+    return mapping, unknown
+
+
+def derive_source_key(title: str) -> str:
+    """The identity of a record whose file gives no key: its title, folded."""
+    return "title:" + hashlib.sha1(normalise_label(title).encode()).hexdigest()[:20]
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, list):
+        value = ", ".join(_text(v) for v in value)
+    return _FORMULA_GUARD.sub("", str(value).strip())
+
+
+def parse_budget(value) -> int | None:
+    """KRW amount: 1500000, "1,500,000원", "150만원", "3억 5천만" -> int; None when empty."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value < 0 or value != int(value):
+            raise ValueError
+        return int(value)
+    text = re.sub(r"[\s,₩]|원$|krw$", "", _text(value).casefold())
+    if not text:
+        return None
+    if re.fullmatch(r"\d+", text):
+        return int(text)
+    total = 0
+    rest = text
+    for unit, factor in (("억", 10**8), ("만", 10**4)):
+        if unit in rest:
+            head, rest = rest.split(unit, 1)
+            total += _small_amount(head or "1") * factor
+    total += _small_amount(rest) if rest else 0
+    if total != int(total):
+        raise ValueError  # no fractions of a won
+    return int(total)
+
+
+def _small_amount(text: str) -> float:
+    match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)천)?(?:(\d+(?:\.\d+)?)백)?(\d+(?:\.\d+)?)?", text)
+    if not match or not text:
+        raise ValueError
+    thousands, hundreds, ones = (float(g) if g else 0.0 for g in match.groups())
+    return thousands * 1000 + hundreds * 100 + ones
+
+
+def parse_date(value) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(text)
+        if match:
+            return date(*(int(g) for g in match.groups()))
+    raise ValueError
+
+
+def map_row(row_no: int, raw: dict, headers: dict[str, str]) -> tuple[IdeaRecord | None, list[RowError]]:
+    if None in raw:
+        return None, [RowError(row_no, None, _("This item is not an object with named fields."))]
+    errors: list[RowError] = []
+    cells: dict[str, object] = {}
+    for header, field in headers.items():
+        value = raw.get(header)
+        if isinstance(value, dict):
+            errors.append(RowError(row_no, header, _("This value has a nested structure; give plain text.")))
+            continue
+        cells[field] = value
+
+    def fail(field: str, message: str) -> None:
+        errors.append(RowError(row_no, _header_of(headers, field), message))
+
+    text = {f: _text(v) for f, v in cells.items() if f not in ("budget_krw", "created_on")}
+    for field, value in text.items():
+        limit = MAX_LENGTHS.get(field)
+        if limit and len(value) > limit:
+            fail(field, _("Too long: at most %(limit)d characters (this has %(count)d).",
+                          limit=limit, count=len(value)))
+        elif _CONTROL.search(value):
+            fail(field, _("Contains control characters that cannot be stored."))
+    if not text.get("title"):
+        fail("title", _("The title is empty."))
+
+    fields = {f: (text[f] or None) for f in TEXT_FIELDS if f in text}
+    if "budget_krw" in cells:
+        try:
+            fields["budget_krw"] = parse_budget(cells["budget_krw"])
+        except ValueError:
+            fail("budget_krw", _("“%(value)s” is not an amount in won (e.g. 1500000 or 150만원).",
+                                 value=_text(cells["budget_krw"])))
+    if "created_on" in cells:
+        try:
+            fields["created_on"] = parse_date(cells["created_on"])
+        except ValueError:
+            fail("created_on", _("“%(value)s” is not a date (e.g. 2025-03-01 or 2025. 3. 1.).",
+                                 value=_text(cells["created_on"])))
+    stage = None
+    if text.get("stage"):
+        stage = parse_stage(text["stage"])
+        if stage is None:
+            fail("stage", _("Unknown stage “%(value)s”.", value=text["stage"]))
+
+    if errors:
+        return None, errors
+    record = IdeaRecord(
+        row=row_no,
+        team_label=text.get("team") or None,
+        source_key=text.get("source_key") or derive_source_key(fields["title"]),
+        fields=fields,
+        stage=stage,
+        subcommittee_label=text.get("subcommittee") or None,
+        has_subcommittee="subcommittee" in text,
+        author_names=(
+            [n.strip() for n in _AUTHOR_SPLIT.split(text["authors"]) if n.strip()]
+            if "authors" in text else None
+        ),
+    )
+    return record, []
+
+
+def _header_of(headers: dict[str, str], field: str) -> str:
+    return next((h for h, f in headers.items() if f == field), field)

@@ -1,0 +1,123 @@
+"""Readers: bytes of a CSV, JSON or XLSX file -> header names and numbered rows of raw values.
+
+Row numbers are what a person sees: the header is row 1 in CSV and XLSX, so the first record is
+row 2; JSON items are numbered from 1.
+"""
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+from charset_normalizer import from_bytes
+from flask_babel import gettext as _
+
+from tracker.importers.records import FileProblem
+
+FORMATS = ("csv", "json", "xlsx")
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: Iterator[tuple[int, dict]]
+
+
+def file_format(filename: str) -> str:
+    fmt = Path(filename).suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise FileProblem(_("Unsupported file type “%(ext)s”: use CSV, JSON or XLSX.", ext=fmt or "?"))
+    return fmt
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else CP949/EUC-KR as Korean office software writes it, else
+    whatever charset-normalizer finds most plausible."""
+    for encoding in ("utf-8-sig", "cp949"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    best = from_bytes(data).best()
+    if best is None:
+        raise FileProblem(_("The file's text encoding could not be recognised. Save it as UTF-8 CSV."))
+    return str(best)
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    if not data.strip():
+        raise FileProblem(_("The file is empty."))
+    reader = {"csv": _read_csv, "json": _read_json, "xlsx": _read_xlsx}[file_format(filename)]
+    return reader(data)
+
+
+def _read_csv(data: bytes) -> Table:
+    text = decode_text(data)
+    if "\x00" in text:
+        raise FileProblem(_("The file is not a text CSV file."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        headers = [h.strip() for h in next(reader)]
+    except StopIteration:
+        raise FileProblem(_("The file is empty.")) from None
+    except csv.Error as exc:
+        raise FileProblem(_("The CSV file is broken: %(error)s", error=str(exc))) from None
+
+    def rows():
+        row_no = 1
+        try:
+            for cells in reader:
+                row_no += 1
+                yield row_no, dict(zip(headers, cells, strict=False))
+        except csv.Error as exc:
+            raise FileProblem(_("The CSV file is broken near row %(row)d: %(error)s",
+                                row=row_no + 1, error=str(exc))) from None
+
+    return Table(headers, rows())
+
+
+def _read_json(data: bytes) -> Table:
+    try:
+        document = json.loads(decode_text(data))
+    except json.JSONDecodeError as exc:
+        raise FileProblem(_("The JSON file is broken: %(error)s", error=str(exc))) from None
+    items = document.get("ideas") if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        raise FileProblem(_('A JSON file must hold a list of ideas, or {"ideas": [...]}.'))
+    headers: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            headers.extend(k for k in item if k not in headers)
+
+    def rows():
+        for number, item in enumerate(items, start=1):
+            yield number, item if isinstance(item, dict) else {None: item}
+
+    return Table(headers, rows())
+
+
+def _read_xlsx(data: bytes) -> Table:
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileProblem(_("The XLSX file could not be opened: %(error)s", error=str(exc))) from None
+    sheet = book.worksheets[0]
+    values = sheet.iter_rows(values_only=True)
+    header_row = next(values, None)
+    if header_row is None:
+        raise FileProblem(_("The file is empty."))
+    headers = ["" if h is None else str(h).strip() for h in header_row]
+
+    def rows():
+        for row_no, cells in enumerate(values, start=2):
+            yield row_no, dict(zip(headers, cells, strict=False))
+        book.close()
+
+    return Table(headers, rows())
