@@ -1,0 +1,66 @@
+"""Language choice and the Korean way of writing dates and amounts, for templates."""
+from datetime import date, datetime
+
+from flask import Flask, current_app, request
+from flask_babel import format_date, format_decimal, format_time, get_locale, refresh
+
+from tracker import vocabulary
+from tracker.models import Stage
+
+LANGUAGE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    """Korean unless the person chose English (the choice is kept in a cookie)."""
+    languages = current_app.config["LANGUAGES"]
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not request:
+        return default
+    chosen = request.args.get("lang") or request.cookies.get(LANGUAGE_COOKIE)
+    return chosen if chosen in languages else default
+
+
+def current_language() -> str:
+    return str(get_locale() or "ko")
+
+
+def kdate(value: date | datetime | None) -> str:
+    """2025. 10. 15. in Korean, Oct 15, 2025 in English."""
+    if value is None:
+        return ""
+    return format_date(value, "medium")
+
+
+def kdatetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{format_date(value, 'medium')} {format_time(value, 'HH:mm')}"
+
+
+def krw(value: int | None) -> str:
+    """1,500,000원 in Korean, ₩1,500,000 in English."""
+    if value is None:
+        return ""
+    amount = format_decimal(value)
+    return f"₩{amount}" if current_language() == "en" else f"{amount}원"
+
+
+def label(value) -> str:
+    return vocabulary.label(value, current_language()) if value is not None else ""
+
+
+def subcommittee_name(subcommittee) -> str:
+    if subcommittee is None:
+        return ""
+    if current_language() == "en" and subcommittee.name_en:
+        return subcommittee.name_en
+    return subcommittee.name_ko
+
+
+def register(app: Flask) -> None:
+    # Flask-Babel caches the locale on ``g``, which lives as long as the app context; a request
+    # made inside an existing context (tests, scripts) must still choose its own language.
+    app.before_request(refresh)
+    app.jinja_env.filters.update(kdate=kdate, kdatetime=kdatetime, krw=krw, label=label,
+                                 subcommittee_name=subcommittee_name)
+    app.jinja_env.globals.update(current_language=current_language, all_stages=list(Stage))

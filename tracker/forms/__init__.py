@@ -1,0 +1,1 @@
+"""WTForms (Flask-WTF) shapes and field validation; no rules, no writes."""

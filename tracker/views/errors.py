@@ -1,0 +1,20 @@
+"""Error pages: a clear page in the person's language, never a stack trace."""
+from flask import Flask, render_template
+from sqlalchemy.exc import OperationalError
+
+from tracker.extensions import db
+
+
+def register_error_handlers(app: Flask) -> None:
+    def page(status: int):
+        def handler(_error):
+            return render_template(f"errors/{status}.html"), status
+        return handler
+
+    for status in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(status, page(status))
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(_error):
+        db.session.rollback()
+        return render_template("errors/503.html"), 503

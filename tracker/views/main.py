@@ -1,0 +1,30 @@
+"""Home, health check and the language switch."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, jsonify, redirect, request, url_for
+
+from tracker.formatting import LANGUAGE_COOKIE
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+def index():
+    return redirect(url_for("teams.index"))
+
+
+@bp.get("/healthz")
+def health():
+    return jsonify(status="ok")
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str):
+    target = request.args.get("next") or url_for("teams.index")
+    if urlsplit(target).netloc or not target.startswith("/"):
+        target = url_for("teams.index")
+    response = redirect(target)
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True)
+    return response

@@ -1,0 +1,31 @@
+"""Proposals: the filtered list and one proposal with its history."""
+from flask import Blueprint, abort, current_app, render_template, request
+
+from tracker.forms.proposals import ProposalFilterForm
+from tracker.services import archive
+from tracker.services.errors import NotFound
+
+bp = Blueprint("proposals", __name__, url_prefix="/proposals")
+
+
+@bp.get("/")
+def index():
+    form = ProposalFilterForm(request.args)
+    form.validate()
+    filters = archive.ProposalFilter(
+        team_id=form.team.data, subcommittee_id=form.subcommittee.data,
+        stage=form.stage_value(), text=(form.q.data or "").strip() or None)
+    result = archive.proposal_list(filters, form.page.data or 1,
+                                   current_app.config["PROPOSALS_PER_PAGE"])
+    teams = archive.teams_with_subcommittees()
+    return render_template("proposals/index.html", form=form, filters=filters, result=result,
+                           teams=teams)
+
+
+@bp.get("/<int:proposal_id>")
+def detail(proposal_id: int):
+    try:
+        page = archive.proposal_page(proposal_id)
+    except NotFound:
+        abort(404)
+    return render_template("proposals/detail.html", page=page)

@@ -1,0 +1,21 @@
+"""Teams (cohorts): the list, and one team with its subcommittees, members and mentors."""
+from flask import Blueprint, abort, render_template
+
+from tracker.services import archive
+from tracker.services.errors import NotFound
+
+bp = Blueprint("teams", __name__, url_prefix="/teams")
+
+
+@bp.get("/")
+def index():
+    return render_template("teams/index.html", summaries=archive.team_summaries())
+
+
+@bp.get("/<int:team_id>")
+def detail(team_id: int):
+    try:
+        page = archive.team_page(team_id)
+    except NotFound:
+        abort(404)
+    return render_template("teams/detail.html", page=page)
