@@ -1,0 +1,150 @@
+"""The read-only archive pages, as a browser client sees them."""
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tracker.extensions import db
+from tracker.importers import import_ideas
+from tests.factories import csv_bytes
+from tracker.models import Proposal, Team
+
+
+def text_of(response) -> str:
+    html = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def proposal_id(title: str) -> int:
+    return db.session.scalar(sa.select(Proposal.id).where(Proposal.title == title))
+
+
+def team_id(cohort: int) -> int:
+    return db.session.scalar(sa.select(Team.id).where(Team.cohort == cohort))
+
+
+def test_home_lists_both_cohorts_in_korean(programme, client):
+    response = client.get("/", follow_redirects=True)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "소소기획단 1기" in page and "소소기획단 2기" in page
+    assert "종료" in page and "운영 중" in page and "제안 4건" in page
+    assert '<html lang="ko">' in response.get_data(as_text=True)
+
+
+def test_team_page_shows_subcommittees_dates_and_counts(programme, client):
+    page = text_of(client.get(f"/teams/{team_id(2)}"))
+    for text in ("청년‧인구", "문화관광", "농‧축산", "지역경제 활성화", "발대식 2025. 2. 28.", "아직 등록된 단원이 없습니다."):
+        assert text in page
+    cohort1 = text_of(client.get(f"/teams/{team_id(1)}"))
+    assert "최종 선정 4" in cohort1 and "분과 없음 1" in cohort1
+
+
+def test_proposal_page_shows_fields_stage_and_history(programme, client):
+    page = text_of(client.get(f"/proposals/{proposal_id('빈집있는교?')}"))
+    assert "빈집있는교?" in page and "최종 선정" in page and "청년‧인구" in page
+    assert "빈집을 활용해 청년을 유입하고 주거 환경을 개선" in page
+    assert re.search(r"단계 이력 .* – 최종 선정 가져오기 cohort1_ideas.csv 파일에서 가져옴", page)
+
+
+def test_proposal_page_shows_budget_in_won_and_edit_history(programme, client):
+    rows = [["기수", "제목", "예산", "단계"], ["소소기획단 2기", "골목상권 지도", "2500000", "아이디어"]]
+    import_ideas(csv_bytes(rows), "a.csv")
+    rows[1][2:] = ["3000000", "구체화"]
+    import_ideas(csv_bytes(rows), "b.csv")
+    db.session.commit()
+    page = text_of(client.get(f"/proposals/{proposal_id('골목상권 지도')}"))
+    assert "3,000,000원" in page
+    assert "수정 이력" in page and "budget_krw : 2500000 → 3000000" in page
+    assert "아이디어 구체화 가져오기 b.csv 파일에서 가져옴" in page
+
+
+def test_english_is_one_click_away_and_sticks(programme, client):
+    switch = client.get("/lang/en?next=/teams/")
+    assert switch.status_code == 302 and switch.headers["Location"] == "/teams/"
+    page = text_of(client.get(f"/proposals/{proposal_id('빈집있는교?')}"))
+    assert "Selected" in page and "Stage history" in page and "Youth and population" in page
+    assert "Feb 28, 2025" in text_of(client.get(f"/teams/{team_id(2)}"))
+    client.get("/lang/ko")
+    assert "최종 선정" in text_of(client.get(f"/proposals/{proposal_id('빈집있는교?')}"))
+
+
+def test_language_switch_does_not_redirect_off_site(client):
+    assert client.get("/lang/en?next=https://evil.example/").headers["Location"] == "/teams/"
+    assert client.get("/lang/en?next=//evil.example/").headers["Location"] == "/teams/"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("q=빈집", ["빈집있는교?"]),
+    ("q=%25", []),
+    ("stage=selected", ["조(組)손(孫)도손 프로젝트", "장수의자", "빈집있는교?", "그린레이싱"]),
+    ("stage=idea", []),
+    ("stage=nonsense", ["조(組)손(孫)도손 프로젝트", "장수의자", "빈집있는교?", "그린레이싱"]),
+])
+def test_proposal_filters(programme, client, query, expected):
+    page = client.get(f"/proposals/?{query}").get_data(as_text=True)
+    listed = re.findall(r'<h2><a href="/proposals/\d+">([^<]+)</a></h2>', page)
+    assert sorted(listed) == sorted(expected)
+
+
+def test_filter_by_team_and_subcommittee(programme, client):
+    cohort1 = db.session.get(Team, team_id(1))
+    youth = next(s for s in cohort1.subcommittees if s.key == "youth_population")
+    page = client.get(f"/proposals/?team={cohort1.id}&subcommittee={youth.id}").get_data(as_text=True)
+    assert "제안 3건" in page and "그린레이싱" not in page
+    assert "제안 0건" in client.get(f"/proposals/?team={team_id(2)}").get_data(as_text=True)
+
+
+def test_pagination_keeps_the_filters(programme, client, app):
+    rows = [["기수", "제목"]] + [["소소기획단 2기", f"아이디어 {n:02d}"] for n in range(30)]
+    import_ideas(csv_bytes(rows), "many.csv")
+    db.session.commit()
+    first = client.get(f"/proposals/?team={team_id(2)}").get_data(as_text=True)
+    assert "2쪽 중 1쪽" in first and "제안 30건" in first
+    assert f'href="/proposals/?team={team_id(2)}&amp;page=2"' in first
+    second = client.get(f"/proposals/?team={team_id(2)}&page=2").get_data(as_text=True)
+    assert len(re.findall(r'<h2><a href="/proposals/', second)) == 30 - app.config["PROPOSALS_PER_PAGE"]
+
+
+def test_missing_pages_are_clear_korean_404s(client):
+    for url in ("/proposals/999999", "/teams/999999", "/no-such-page"):
+        response = client.get(url)
+        assert response.status_code == 404 and "페이지를 찾을 수 없습니다" in text_of(response)
+
+
+def test_health_endpoint(client):
+    assert client.get("/healthz").get_json() == {"status": "ok"}
+
+
+def test_pages_load_nothing_from_outside(programme, client):
+    html = client.get(f"/proposals/{proposal_id('빈집있는교?')}").get_data(as_text=True)
+    assert not re.search(r'(src|href)="(https?:)?//', html)
+
+
+def _queries_for(client, url) -> int:
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_page_query_counts_do_not_grow_with_the_rows(programme, client):
+    def add(n, start):
+        rows = [["기수", "분과", "제목", "제안자"]] + [
+            ["소소기획단 2기", "문화관광", f"관광 아이디어 {start + i}", f"단원{i}, 단원{i + 1}"] for i in range(n)]
+        import_ideas(csv_bytes(rows), f"more{start}.csv")
+        db.session.commit()
+
+    add(3, 0)
+    few = {url: _queries_for(client, url) for url in ("/teams/", f"/teams/{team_id(2)}", "/proposals/")}
+    add(40, 100)
+    many = {url: _queries_for(client, url) for url in few}
+    assert many == few
