@@ -155,23 +155,24 @@ def _apply_team(plan: _TeamPlan, report: ImportReport, *, write: bool, keep_exis
     existing = proposal_service.find_by_source_keys(team, [r.source_key for r in plan.records]) if team else {}
     subcommittees = {s.name_ko: s for s in team.subcommittees} if team else {}
 
+    new = []
     for record in plan.records:
         matched = plan.matcher.match(record.subcommittee_label) if record.subcommittee_label else None
         subcommittee = subcommittees.get(matched.name_ko) if matched else None
         proposal = existing.get(record.source_key)
         if proposal is None:
-            report.created += 1
-            if write:
-                proposal_service.create_imported(
-                    team, source_key=record.source_key, fields=record.fields,
-                    stage=record.stage or Stage.IDEA, subcommittee=subcommittee,
-                    author_names=record.author_names or [], note=note)
+            new.append(proposal_service.NewImported(
+                record.source_key, record.fields, record.stage or Stage.IDEA, subcommittee,
+                record.author_names or []))
         elif keep_existing:
             report.unchanged += 1
         elif _update(proposal, record, subcommittee, write=write, note=note):
             report.updated += 1
         else:
             report.unchanged += 1
+    report.created += len(new)
+    if write:
+        proposal_service.create_imported(team, new, note=note)
 
 
 def _update(proposal: Proposal, record: IdeaRecord, subcommittee, *, write: bool, note: str) -> bool:

@@ -48,25 +48,40 @@ def find_by_source_keys(team: Team, keys: list[str]) -> dict[str, Proposal]:
     return found
 
 
-def create_imported(
-    team: Team,
-    *,
-    source_key: str,
-    fields: dict,
-    stage: Stage,
-    subcommittee: Subcommittee | None,
-    author_names: list[str],
-    actor: User | None = None,
-    note: str | None = None,
-) -> Proposal:
-    """A proposal from an imported record, entering its stage through the import action."""
-    proposal = Proposal(team=team, source_key=source_key, subcommittee=subcommittee, stage=stage,
-                        **{name: fields.get(name) for name in EDITABLE_FIELDS})
-    proposal.authors = [ProposalAuthor(name=n, position=i) for i, n in enumerate(author_names)]
-    db.session.add(proposal)
-    db.session.add(StageChange(proposal=proposal, from_stage=None, to_stage=stage,
-                               action=IMPORT_ACTION, actor=actor, note=note))
-    return proposal
+@dataclass(frozen=True)
+class NewImported:
+    """A proposal to create from an imported record."""
+
+    source_key: str
+    fields: dict
+    stage: Stage
+    subcommittee: Subcommittee | None
+    author_names: list[str]
+
+
+def create_imported(team: Team, records: list[NewImported], *, actor: User | None = None,
+                    note: str | None = None) -> list[int]:
+    """Create proposals from imported records, each entering its stage through the import action.
+
+    Inserted in bulk (one statement per table and batch) so that a 10,000-row archive file
+    imports in seconds; returns the new proposals' ids in the records' order."""
+    if not records:
+        return []
+    ids = list(db.session.scalars(
+        sa.insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True),
+        [{"team_id": team.id, "source_key": r.source_key, "stage": r.stage,
+          "subcommittee_id": r.subcommittee.id if r.subcommittee else None,
+          **{name: r.fields.get(name) for name in EDITABLE_FIELDS}} for r in records],
+    ))
+    actor_id = actor.id if actor else None
+    db.session.execute(sa.insert(StageChange), [
+        {"proposal_id": pid, "from_stage": None, "to_stage": r.stage, "action": IMPORT_ACTION,
+         "actor_id": actor_id, "note": note} for pid, r in zip(ids, records)])
+    authors = [{"proposal_id": pid, "name": name, "position": i}
+               for pid, r in zip(ids, records) for i, name in enumerate(r.author_names)]
+    if authors:
+        db.session.execute(sa.insert(ProposalAuthor), authors)
+    return ids
 
 
 @dataclass
