@@ -131,6 +131,14 @@ def parse_date(value) -> date | None:
     raise ValueError
 
 
+_PARSED_FIELDS = (
+    ("budget_krw", parse_budget,
+     lambda value: _("“%(value)s” is not an amount in won (e.g. 1500000 or 150만원).", value=value)),
+    ("created_on", parse_date,
+     lambda value: _("“%(value)s” is not a date (e.g. 2025-03-01 or 2025. 3. 1.).", value=value)),
+)
+
+
 def map_row(row_no: int, raw: dict, headers: dict[str, str]) -> tuple[IdeaRecord | None, list[RowError]]:
     if None in raw:
         return None, [RowError(row_no, None, _("This item is not an object with named fields."))]
@@ -158,18 +166,12 @@ def map_row(row_no: int, raw: dict, headers: dict[str, str]) -> tuple[IdeaRecord
         fail("title", _("The title is empty."))
 
     fields = {f: (text[f] or None) for f in TEXT_FIELDS if f in text}
-    if "budget_krw" in cells:
-        try:
-            fields["budget_krw"] = parse_budget(cells["budget_krw"])
-        except ValueError:
-            fail("budget_krw", _("“%(value)s” is not an amount in won (e.g. 1500000 or 150만원).",
-                                 value=_text(cells["budget_krw"])))
-    if "created_on" in cells:
-        try:
-            fields["created_on"] = parse_date(cells["created_on"])
-        except ValueError:
-            fail("created_on", _("“%(value)s” is not a date (e.g. 2025-03-01 or 2025. 3. 1.).",
-                                 value=_text(cells["created_on"])))
+    for name, parse, message in _PARSED_FIELDS:
+        if name in cells:
+            try:
+                fields[name] = parse(cells[name])
+            except ValueError:
+                fail(name, message(_text(cells[name])))
     stage = None
     if text.get("stage"):
         stage = parse_stage(text["stage"])

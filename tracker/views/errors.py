@@ -3,6 +3,7 @@ from flask import Flask, render_template
 from sqlalchemy.exc import OperationalError
 
 from tracker.extensions import db
+from tracker.services.errors import NotFound
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -13,6 +14,7 @@ def register_error_handlers(app: Flask) -> None:
 
     for status in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(status, page(status))
+    app.register_error_handler(NotFound, page(404))
 
     @app.errorhandler(OperationalError)
     def database_unavailable(_error):

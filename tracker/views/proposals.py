@@ -1,9 +1,8 @@
 """Proposals: the filtered list and one proposal with its history."""
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from tracker.forms.proposals import ProposalFilterForm
 from tracker.services import archive
-from tracker.services.errors import NotFound
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
@@ -24,8 +23,5 @@ def index():
 
 @bp.get("/<int:proposal_id>")
 def detail(proposal_id: int):
-    try:
-        page = archive.proposal_page(proposal_id)
-    except NotFound:
-        abort(404)
+    page = archive.proposal_page(proposal_id)
     return render_template("proposals/detail.html", page=page)

@@ -1,8 +1,7 @@
 """Teams (cohorts): the list, and one team with its subcommittees, members and mentors."""
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 
 from tracker.services import archive
-from tracker.services.errors import NotFound
 
 bp = Blueprint("teams", __name__, url_prefix="/teams")
 
@@ -14,8 +13,5 @@ def index():
 
 @bp.get("/<int:team_id>")
 def detail(team_id: int):
-    try:
-        page = archive.team_page(team_id)
-    except NotFound:
-        abort(404)
+    page = archive.team_page(team_id)
     return render_template("teams/detail.html", page=page)
