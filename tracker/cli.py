@@ -6,6 +6,8 @@ from flask import g
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from tracker.extensions import db
 from tracker.importers import ImportReport, import_file
 from tracker.importers.programme import load_programme
@@ -51,12 +53,18 @@ def load_programme_command():
 @click.option("--skip-invalid", is_flag=True, help="Write the good rows even if some are bad.")
 def import_ideas_command(path, team, create_teams, dry_run, skip_invalid):
     """Import past ideas from a CSV, JSON or XLSX file."""
-    report = import_file(path, team=team, create_teams=create_teams, dry_run=dry_run,
-                         skip_invalid=skip_invalid)
-    if report.written:
-        db.session.commit()
-    else:
+    try:
+        report = import_file(path, team=team, create_teams=create_teams, dry_run=dry_run,
+                             skip_invalid=skip_invalid)
+        if report.written:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    except (DomainError, SQLAlchemyError) as error:
         db.session.rollback()
+        raise click.ClickException(
+            _("Nothing was saved: the database refused the import (%(error)s).", error=str(error)[:300])
+        ) from None
     _print_report(report)
     if not report.ok:
         raise SystemExit(1)
@@ -71,6 +79,9 @@ def export_ideas_command(path, team):
         count = export_ideas(path, _team_or_fail(team) if team else None)
     except FileProblem as problem:
         raise click.ClickException(str(problem)) from None
+    except OSError as error:
+        raise click.ClickException(_("Cannot write %(path)s: %(error)s", path=path,
+                                     error=error.strerror or str(error))) from None
     click.echo(_("Exported %(count)d proposals to %(path)s.", count=count, path=path))
 
 

@@ -115,12 +115,12 @@ def test_programme_data_is_loaded_once(app, runner):
 
 
 def test_load_programme_keeps_later_edits(app, runner):
-    runner.invoke(args=["tracker", "load-programme"])
+    assert runner.invoke(args=["tracker", "load-programme"]).exit_code == 0
     with app.app_context():
         proposal = db.session.scalar(sa.select(Proposal).where(Proposal.title == "장수의자"))
         proposal.summary = "어르신 쉼터 의자 설치"
         db.session.commit()
-    runner.invoke(args=["tracker", "load-programme"])
+    assert runner.invoke(args=["tracker", "load-programme"]).exit_code == 0
     with app.app_context():
         assert db.session.scalar(sa.select(Proposal.summary).where(Proposal.title == "장수의자")) == "어르신 쉼터 의자 설치"
 
@@ -134,3 +134,16 @@ def test_edit_team_dates(programme, runner):
     missing = runner.invoke(args=["tracker", "edit-team", "9기", "--status", "archived"])
     assert missing.exit_code != 0 and "없습니다" in missing.output
 
+
+
+def test_unknown_columns_are_reported_by_the_cli(programme, runner, tmp_path):
+    source = tmp_path / "in.csv"
+    source.write_bytes(csv_bytes([["기수", "제목", "담당자 연락처"], ["소소기획단 2기", "야시장", "010"]]))
+    result = runner.invoke(args=["tracker", "import-ideas", str(source)])
+    assert result.exit_code == 0 and "알 수 없는 열은 무시했습니다: 담당자 연락처" in result.output
+
+
+def test_export_to_a_missing_folder_is_a_clear_error(programme, runner, tmp_path):
+    result = runner.invoke(args=["tracker", "export-ideas", str(tmp_path / "no" / "such" / "out.csv")])
+    assert result.exit_code != 0 and "쓸 수 없습니다" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -182,3 +182,73 @@ def test_unreadable_files_get_one_clear_message(programme, data, filename, messa
 def _row_counts() -> dict[str, int]:
     return {model.__name__: db.session.scalar(sa.select(sa.func.count()).select_from(model))
             for model in (Team, Proposal, StageChange, ProposalRevision)}
+
+
+def test_one_new_team_written_two_ways_is_created_once(programme):
+    rows = [["기수", "제목"], ["3기", "골목상권 지도"], ["소소기획단 3기", "야시장"], ["소소기획단 제3기", "골목상권 지도"]]
+    dry = run(csv_bytes(rows), "ideas.csv", create_teams=True, dry_run=True, skip_invalid=True)
+    assert dry.teams_created == ["소소기획단 3기"] and dry.created == 2
+    assert dry.rejected == 1 and dry.errors[0].row == 4  # the same idea twice, however the team is written
+    report = run(csv_bytes(rows[:3]), "ideas.csv", create_teams=True)
+    assert report.ok and report.created == 2
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Team).where(Team.cohort == 3)) == 1
+
+
+def test_an_existing_team_written_two_ways_still_catches_duplicates(programme):
+    rows = [["기수", "제목", "요약"], ["2기", "야시장", "첫 번째"], ["소소기획단 2기", "야시장", "두 번째"]]
+    report = run(csv_bytes(rows), "ideas.csv")
+    assert report.rejected == 1 and "2행" in report.errors[0].message
+
+
+def test_a_cohort_number_that_fits_two_programmes_is_ambiguous(programme):
+    from tracker.services.teams import create_team
+
+    create_team("청년정책단", 2)
+    db.session.commit()
+    rows = [["기수", "제목"], ["2기", "야시장"], ["청년정책단 2기", "청년 카페"]]
+    report = run(csv_bytes(rows), "ideas.csv", create_teams=True)
+    assert report.rejected == 1 and "여러 개입니다" in report.errors[0].message
+    assert "소소기획단 2기" in report.errors[0].message and "청년정책단 2기" in report.errors[0].message
+
+
+@pytest.mark.parametrize("cell, column", [
+    ("100000000000000억", "예산"),
+    ("1.5", "예산"),
+    ("김" * 101, "제안자"),
+    ("제목" * 101, "제목"),
+    ("줄\x07바꿈", "제목"),
+])
+def test_values_the_database_cannot_hold_are_row_errors(programme, cell, column):
+    header = ["기수", "제목", "예산", "제안자"]
+    row = ["소소기획단 2기", "정상 제목", "", ""]
+    row[header.index(column)] = cell
+    report = run(csv_bytes([header, row]), "ideas.csv")
+    assert report.rejected == 1 and report.errors[0].column == column and not report.written
+
+
+def test_json_infinity_budget_is_a_row_error(programme):
+    report = run(b'[{"team": "2\\uae30", "title": "x", "budget": Infinity}]', "ideas.json")
+    assert report.rejected == 1 and report.errors[0].column == "budget"
+
+
+def test_xlsx_numbers_and_dates_are_read_as_a_person_typed_them(programme):
+    from datetime import datetime
+
+    rows = [["관리번호", "기수", "제목", "예산", "등록일"],
+            [7, "소소기획단 2기", "숫자 관리번호", 2500000, datetime(2025, 4, 2)]]
+    assert run(xlsx_bytes(rows), "ideas.xlsx").created == 1
+    proposal = db.session.scalar(sa.select(Proposal).where(Proposal.title == "숫자 관리번호"))
+    assert (proposal.source_key, proposal.budget_krw, proposal.created_on.isoformat()) == ("7", 2_500_000, "2025-04-02")
+    again = run(csv_bytes([["관리번호", "기수", "제목"], ["7", "소소기획단 2기", "숫자 관리번호"]]), "ideas.csv")
+    assert (again.created, again.unchanged) == (0, 1)
+
+
+def test_tabs_blank_lines_and_multiline_cells(programme):
+    text = ("기수\t제목\t제안내용\n"
+            "소소기획단 2기\t야시장\t\"첫 줄; 세미콜론\n둘째 줄, 쉼표\"\n"
+            "\t\t\n"
+            "소소기획단 2기\t청년 카페\t\n")
+    report = run(text.encode("utf-8"), "ideas.csv")
+    assert (report.created, report.rejected) == (2, 0)
+    assert db.session.scalar(sa.select(Proposal.proposal_text).where(Proposal.title == "야시장")) == \
+        "첫 줄; 세미콜론\n둘째 줄, 쉼표"

@@ -67,7 +67,7 @@ def import_ideas(
         return report
 
     note = _("Imported from %(file)s", file=filename)
-    for plan in plans.values():
+    for plan in plans:
         _apply_team(plan, report, write=not dry_run, keep_existing=keep_existing, note=note)
     report.written = not dry_run
     return report
@@ -85,8 +85,10 @@ def _map_rows(rows, headers, report: ImportReport) -> list[IdeaRecord]:
     return records
 
 
-def _plan_teams(records, default_team, create_teams, report) -> dict[str, _TeamPlan]:
-    plans: dict[str, _TeamPlan] = {}
+def _plan_teams(records, default_team, create_teams, report) -> list[_TeamPlan]:
+    """Group the rows by the team they resolve to (one plan per team, however it is written)."""
+    by_label: dict[str, _TeamPlan | str] = {}
+    by_identity: dict[tuple, _TeamPlan] = {}
     for record in records:
         label = record.team_label or default_team
         if not label:
@@ -94,11 +96,11 @@ def _plan_teams(records, default_team, create_teams, report) -> dict[str, _TeamP
                 "No team: fill the team column or give --team.")))
             continue
         key = normalise_label(label)
-        plan = plans.get(key)
-        if plan is None:
-            plan = plans[key] = _new_plan(label, create_teams)
-        if plan.matcher is None:
-            report.errors.append(RowError(record.row, "기수/team", _unknown_team_message(label, create_teams)))
+        if key not in by_label:
+            by_label[key] = _resolve_team(label, create_teams, by_identity)
+        plan = by_label[key]
+        if isinstance(plan, str):
+            report.errors.append(RowError(record.row, "기수/team", plan))
             continue
         if record.subcommittee_label and plan.matcher.match(record.subcommittee_label) is None:
             report.errors.append(RowError(record.row, "분과/subcommittee", _(
@@ -106,30 +108,43 @@ def _plan_teams(records, default_team, create_teams, report) -> dict[str, _TeamP
                 value=record.subcommittee_label, names=", ".join(plan.matcher.names()))))
             continue
         plan.records.append(record)
-    return plans
+    return list(by_identity.values())
 
 
-def _new_plan(label: str, create_teams: bool) -> _TeamPlan:
-    team = team_service.find_team(label)
-    if team is not None:
-        return _TeamPlan(label, team, matcher=team_service.SubcommitteeMatcher(team.subcommittees))
+def _resolve_team(label: str, create_teams: bool, by_identity: dict) -> "_TeamPlan | str":
+    """The plan for the team a label names, or the message why there is none."""
+    matches = team_service.teams_matching(label)
+    if len(matches) > 1:
+        return _("“%(label)s” matches several teams (%(names)s); write the team's full name.",
+                 label=label, names=", ".join(t.name for t in matches))
+    if matches:
+        team = matches[0]
+        identity = ("existing", team.id)
+        if identity not in by_identity:
+            by_identity[identity] = _TeamPlan(
+                team.name, team, matcher=team_service.SubcommitteeMatcher(team.subcommittees))
+        return by_identity[identity]
     program, cohort = team_service.parse_team_label(label)
-    if not create_teams or cohort is None:
-        return _TeamPlan(label, None)
-    return _TeamPlan(label, None, new_program=program or team_service.DEFAULT_PROGRAM_NAME,
-                     new_cohort=cohort, matcher=team_service.SubcommitteeMatcher.for_new_team())
-
-
-def _unknown_team_message(label: str, create_teams: bool) -> str:
-    if create_teams:
+    if cohort is None:
         return _("Cannot create team “%(label)s”: its name needs a cohort number, e.g. 소소기획단 3기.",
-                 label=label)
+                 label=label) if create_teams else _unknown_team_message(label)
+    if not create_teams:
+        return _unknown_team_message(label)
+    program = program or team_service.DEFAULT_PROGRAM_NAME
+    identity = ("new", normalise_label(program), cohort)
+    if identity not in by_identity:
+        by_identity[identity] = _TeamPlan(label, None, new_program=program, new_cohort=cohort,
+                                          matcher=team_service.SubcommitteeMatcher.for_new_team())
+    return by_identity[identity]
+
+
+def _unknown_team_message(label: str) -> str:
     return _("Team “%(label)s” does not exist. Create it first, or import with --create-teams.",
              label=label)
 
 
-def _reject_duplicate_keys(plans: dict[str, _TeamPlan], report: ImportReport) -> None:
-    for plan in plans.values():
+def _reject_duplicate_keys(plans: list[_TeamPlan], report: ImportReport) -> None:
+    for plan in plans:
         first_row: dict[str, int] = {}
         kept = []
         for record in plan.records:

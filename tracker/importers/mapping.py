@@ -3,6 +3,7 @@
 Headers are matched in Korean or English, in any order, with any spacing or separator.
 """
 import hashlib
+import math
 import re
 from datetime import date, datetime
 
@@ -37,12 +38,14 @@ MAX_LENGTHS = {
     "problem": 20_000, "proposal_text": 20_000, "expected_effect": 20_000, "notes": 20_000,
     "source_key": 64, "team": 100, "subcommittee": 80, "authors": 1_000,
 }
+MAX_AUTHOR_NAME = 100
 TEXT_FIELDS = ("title", "summary", "problem", "proposal_text", "expected_effect",
                "beneficiaries", "department", "notes")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _AUTHOR_SPLIT = re.compile(r"[,;/\n]+")
 _DATE_PATTERNS = (
-    re.compile(r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?$"),
+    # 2025-03-01, 2025.3.1., 2025/03/01, 2025년 3월 1일, with an optional time after it
+    re.compile(r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 # A leading apostrophe that an export put before =, +, - or @ so spreadsheets show text.
@@ -85,35 +88,47 @@ def _text(value) -> str:
     return _FORMULA_GUARD.sub("", str(value).strip())
 
 
+MAX_BUDGET_KRW = 10**15  # a thousand trillion won: far above any city budget, inside BIGINT
+
+
 def parse_budget(value) -> int | None:
     """KRW amount: 1500000, "1,500,000원", "150만원", "3억 5천만" -> int; None when empty."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if value < 0 or value != int(value):
-            raise ValueError
-        return int(value)
-    text = re.sub(r"[\s,₩]|원$|krw$", "", _text(value).casefold())
-    if not text:
-        return None
-    if re.fullmatch(r"\d+", text):
-        return int(text)
-    total = 0
+        total = value
+    else:
+        text = re.sub(r"[\s,₩]|원$|krw$", "", _text(value).casefold())
+        if not text:
+            return None
+        total = int(text) if re.fullmatch(r"\d+", text) else _korean_amount(text)
+    if not math.isfinite(total) or total < 0 or total != int(total) or total > MAX_BUDGET_KRW:
+        raise ValueError  # negative, a fraction of a won, or beyond any budget
+    return int(total)
+
+
+def _korean_amount(text: str) -> float:
+    total = 0.0
     rest = text
     for unit, factor in (("억", 10**8), ("만", 10**4)):
         if unit in rest:
             head, rest = rest.split(unit, 1)
             total += _small_amount(head or "1") * factor
-    total += _small_amount(rest) if rest else 0
-    if total != int(total):
-        raise ValueError  # no fractions of a won
-    return int(total)
+    return total + (_small_amount(rest) if rest else 0)
 
 
 def _small_amount(text: str) -> float:
-    match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)천)?(?:(\d+(?:\.\d+)?)백)?(\d+(?:\.\d+)?)?", text)
+    match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)?(천))?(?:(\d+(?:\.\d+)?)?(백))?(\d+(?:\.\d+)?)?", text)
     if not match or not text:
         raise ValueError
-    thousands, hundreds, ones = (float(g) if g else 0.0 for g in match.groups())
-    return thousands * 1000 + hundreds * 100 + ones
+    thousands, has_thousands, hundreds, has_hundreds, ones = match.groups()
+    return (_count(thousands, has_thousands) * 1000 + _count(hundreds, has_hundreds) * 100
+            + (float(ones) if ones else 0.0))
+
+
+def _count(digits: str | None, unit: str | None) -> float:
+    """'5' before 천 is 5; 천 alone is 1; no 천 at all is 0."""
+    if not unit:
+        return 0.0
+    return float(digits) if digits else 1.0
 
 
 def parse_date(value) -> date | None:
@@ -172,6 +187,13 @@ def map_row(row_no: int, raw: dict, headers: dict[str, str]) -> tuple[IdeaRecord
                 fields[name] = parse(cells[name])
             except ValueError:
                 fail(name, message(_text(cells[name])))
+    authors = None
+    if "authors" in text:
+        authors = [n.strip() for n in _AUTHOR_SPLIT.split(text["authors"]) if n.strip()]
+        for name in authors:
+            if len(name) > MAX_AUTHOR_NAME:
+                fail("authors", _("An author's name is too long: at most %(limit)d characters (“%(name)s…”).",
+                                  limit=MAX_AUTHOR_NAME, name=name[:20]))
     stage = None
     if text.get("stage"):
         stage = parse_stage(text["stage"])
@@ -188,10 +210,7 @@ def map_row(row_no: int, raw: dict, headers: dict[str, str]) -> tuple[IdeaRecord
         stage=stage,
         subcommittee_label=text.get("subcommittee") or None,
         has_subcommittee="subcommittee" in text,
-        author_names=(
-            [n.strip() for n in _AUTHOR_SPLIT.split(text["authors"]) if n.strip()]
-            if "authors" in text else None
-        ),
+        author_names=authors,
     )
     return record, []
 

@@ -58,8 +58,9 @@ def _read_csv(data: bytes) -> Table:
     text = decode_text(data)
     if "\x00" in text:
         raise FileProblem(_("The file is not a text CSV file."))
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    header_line = text.split("\n", 1)[0]
+    try:  # the header line alone: long quoted cells further down may hold any character
+        dialect = csv.Sniffer().sniff(header_line, delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text, newline=""), dialect)

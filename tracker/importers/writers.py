@@ -10,14 +10,13 @@ import json
 from datetime import date
 from pathlib import Path
 
-import sqlalchemy as sa
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
 
-from tracker.extensions import db
 from tracker.importers.mapping import HEADER_ALIASES
 from tracker.importers.readers import file_format
-from tracker.models import Proposal, ProposalAuthor, Team
+from tracker.models import Proposal, Team
+from tracker.services import archive
 from tracker.vocabulary import STAGE_LABELS
 
 COLUMNS = ("source_key", "team", "subcommittee", "title", "summary", "problem", "proposal_text",
@@ -29,18 +28,7 @@ _WIDTHS = {"title": 30, "summary": 40, "problem": 40, "proposal_text": 40, "expe
 
 
 def proposal_rows(team: Team | None = None) -> list[dict]:
-    query = (
-        sa.select(Proposal)
-        .options(
-            sa.orm.joinedload(Proposal.team),
-            sa.orm.joinedload(Proposal.subcommittee),
-            sa.orm.selectinload(Proposal.authors).joinedload(ProposalAuthor.user),
-        )
-        .order_by(Proposal.team_id, Proposal.id)
-    )
-    if team is not None:
-        query = query.where(Proposal.team_id == team.id)
-    return [_row(p) for p in db.session.scalars(query)]
+    return [_row(p) for p in archive.proposals_for_export(team)]
 
 
 def _row(p: Proposal) -> dict:

@@ -13,7 +13,7 @@ from tracker.vocabulary import DEFAULT_SUBCOMMITTEES, normalise_label
 
 DEFAULT_PROGRAM_NAME = "소소기획단"
 _TEAM_LABEL = re.compile(
-    r"^\s*(?P<program>.*?)\s*(?:cohort\s*)?(?P<cohort>\d{1,3})\s*(?:기|th|st|nd|rd)?\s*$",
+    r"^\s*(?P<program>.*?)\s*(?:cohort\s*|제\s*)?(?<!\d)(?P<cohort>\d{1,3})\s*(?:기|th|st|nd|rd)?\s*$",
     re.IGNORECASE,
 )
 
@@ -31,23 +31,27 @@ def parse_team_label(label: str) -> tuple[str | None, int | None]:
     return program, int(match["cohort"])
 
 
-def find_team(label: str) -> Team | None:
-    """A team by its name, or by its cohort number when that is unambiguous ('2기', 'cohort 2')."""
+def teams_matching(label: str) -> list[Team]:
+    """The teams a label may mean: the one with that name, else those of that cohort number
+    ('2기', 'cohort 2', '소소기획단 제2기'), narrowed by the programme name when it is given."""
     wanted = normalise_label(label)
     if not wanted:
-        return None
-    for team in db.session.scalars(sa.select(Team)):
-        if normalise_label(team.name) == wanted:
-            return team
+        return []
+    teams = db.session.scalars(sa.select(Team).order_by(Team.id)).all()
+    named = [t for t in teams if normalise_label(t.name) == wanted]
+    if named:
+        return named
     program, cohort = parse_team_label(label)
     if cohort is None:
-        return None
-    query = sa.select(Team).where(Team.cohort == cohort)
-    candidates = [
-        t for t in db.session.scalars(query)
-        if program is None or normalise_label(t.program_name) == normalise_label(program)
-    ]
-    return candidates[0] if len(candidates) == 1 else None
+        return []
+    return [t for t in teams if t.cohort == cohort and
+            (program is None or normalise_label(t.program_name) == normalise_label(program))]
+
+
+def find_team(label: str) -> Team | None:
+    """The one team a label names, or None when there is none or more than one."""
+    matches = teams_matching(label)
+    return matches[0] if len(matches) == 1 else None
 
 
 def create_team(
@@ -114,12 +118,13 @@ def update_team(team: Team, **changes) -> Team:
     unknown = set(changes) - allowed
     if unknown:
         raise ValueError(f"not team fields: {sorted(unknown)}")
-    for name, value in changes.items():
-        setattr(team, name, value)
-    if team.kickoff_on and team.presentation_on and team.presentation_on < team.kickoff_on:
+    new = {name: changes.get(name, getattr(team, name)) for name in allowed}
+    if new["kickoff_on"] and new["presentation_on"] and new["presentation_on"] < new["kickoff_on"]:
         raise ValidationFailed([("presentation_on", _(
             "The presentation date cannot be before the kick-off date."))])
-    if team.presentation_on and team.ends_on and team.ends_on < team.presentation_on:
+    if new["presentation_on"] and new["ends_on"] and new["ends_on"] < new["presentation_on"]:
         raise ValidationFailed([("ends_on", _("The end date cannot be before the presentation date."))])
+    for name, value in changes.items():
+        setattr(team, name, value)
     db.session.flush()
     return team
