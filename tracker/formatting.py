@@ -49,6 +49,23 @@ def label(value) -> str:
     return vocabulary.label(value, current_language()) if value is not None else ""
 
 
+def field_label(name: str) -> str:
+    return vocabulary.field_label(name, current_language())
+
+
+def change_value(value, field: str) -> str:
+    """A value from an edit history, written as the proposal page writes it."""
+    if value is None or value == [] or value == "":
+        return "–"
+    if field == "budget_krw":
+        return krw(value)
+    if field == "created_on":
+        return kdate(date.fromisoformat(value))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
 def subcommittee_name(subcommittee) -> str:
     if subcommittee is None:
         return ""
@@ -62,5 +79,6 @@ def register(app: Flask) -> None:
     # made inside an existing context (tests, scripts) must still choose its own language.
     app.before_request(refresh)
     app.jinja_env.filters.update(kdate=kdate, kdatetime=kdatetime, krw=krw, label=label,
-                                 subcommittee_name=subcommittee_name)
+                                 subcommittee_name=subcommittee_name, field_label=field_label,
+                                 change_value=change_value)
     app.jinja_env.globals.update(current_language=current_language, all_stages=list(Stage))

@@ -99,6 +99,28 @@ ACTIVITY_KIND_LABELS = {
     ActivityKind.PRESENTATION: ("발표회", "Presentation event"),
 }
 
+# (Korean, English) for the proposal fields, as edit histories show them.
+FIELD_LABELS = {
+    "title": ("제목", "Title"),
+    "summary": ("요약", "Summary"),
+    "problem": ("현황 및 문제점", "Current situation and problem"),
+    "proposal_text": ("제안 내용", "Proposal"),
+    "expected_effect": ("기대효과", "Expected effect"),
+    "beneficiaries": ("대상", "Beneficiaries"),
+    "budget_krw": ("예산", "Budget"),
+    "department": ("담당부서", "Responsible department"),
+    "notes": ("비고", "Notes"),
+    "created_on": ("등록일", "Registered on"),
+    "subcommittee": ("분과", "Subcommittee"),
+    "authors": ("제안자", "Authors"),
+}
+
+
+def field_label(name: str, locale: str) -> str:
+    ko, en = FIELD_LABELS.get(name, (name, name))
+    return en if locale == "en" else ko
+
+
 _LABELS = {
     Stage: STAGE_LABELS,
     TeamStatus: TEAM_STATUS_LABELS,

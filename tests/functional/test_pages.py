@@ -6,8 +6,8 @@ import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.importers import import_ideas
-from tests.factories import csv_bytes
-from tracker.models import Proposal, Team
+from tests.factories import add_member, add_mentor, csv_bytes
+from tracker.models import MentorKind, Proposal, Team
 
 
 def text_of(response) -> str:
@@ -55,7 +55,7 @@ def test_proposal_page_shows_budget_in_won_and_edit_history(programme, client):
     db.session.commit()
     page = text_of(client.get(f"/proposals/{proposal_id('골목상권 지도')}"))
     assert "3,000,000원" in page
-    assert "수정 이력" in page and "budget_krw : 2500000 → 3000000" in page
+    assert "수정 이력" in page and "예산 : 2,500,000원 → 3,000,000원" in page
     assert "아이디어 구체화 가져오기 b.csv 파일에서 가져옴" in page
 
 
@@ -69,9 +69,10 @@ def test_english_is_one_click_away_and_sticks(programme, client):
     assert "최종 선정" in text_of(client.get(f"/proposals/{proposal_id('빈집있는교?')}"))
 
 
-def test_language_switch_does_not_redirect_off_site(client):
-    assert client.get("/lang/en?next=https://evil.example/").headers["Location"] == "/teams/"
-    assert client.get("/lang/en?next=//evil.example/").headers["Location"] == "/teams/"
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example",
+                                    "javascript:alert(1)", "/\tevil"])
+def test_language_switch_does_not_redirect_off_site(client, target):
+    assert client.get("/lang/en", query_string={"next": target}).headers["Location"] == "/teams/"
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -148,3 +149,56 @@ def test_page_query_counts_do_not_grow_with_the_rows(programme, client):
     add(40, 100)
     many = {url: _queries_for(client, url) for url in few}
     assert many == few
+
+
+@pytest.mark.parametrize("query", ["page=-1", "page=abc", "team=abc", "page=999999", "page=99999999999999999999",
+                                   "team=99999999999999999999", "subcommittee=-5", "q=%00%01", "stage=%00"])
+def test_odd_query_parameters_still_show_the_list(programme, client, query):
+    response = client.get(f"/proposals/?{query}")
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "제안" in page and ("조건에 맞는 제안이 없습니다" not in page or "제안 0건" in page)
+
+
+def test_a_page_past_the_end_shows_the_last_page(programme, client):
+    page = text_of(client.get("/proposals/?page=999999"))
+    assert "제안 4건" in page and "빈집있는교?" in page
+
+
+@pytest.mark.parametrize("url", ["/teams/99999999999999999999", "/proposals/99999999999999999999",
+                                 "/proposals/0", "/teams/-1"])
+def test_huge_or_odd_ids_are_404(client, url):
+    assert client.get(url).status_code == 404
+
+
+def test_team_page_lists_members_and_mentors(programme, client):
+    team = db.session.get(Team, team_id(2))
+    youth, culture = team.subcommittees[0], team.subcommittees[1]
+    add_member(team, "김민지", youth, "인구정책과")
+    add_member(team, "박서준", culture, "관광컨벤션과")
+    add_mentor(youth, "이선배", MentorKind.SENIOR_STAFF, "경주시청 기획예산과", "인구 정책")
+    add_mentor(culture, "최교수", MentorKind.EXTERNAL_EXPERT, "동국대학교", "관광학")
+    db.session.commit()
+    page = text_of(client.get(f"/teams/{team.id}"))
+    assert "김민지 청년‧인구 인구정책과" in page and "박서준 문화관광 관광컨벤션과" in page
+    assert "이선배 선배 멘토 청년‧인구 경주시청 기획예산과 인구 정책" in page
+    assert "최교수 외부 전문가 문화관광 동국대학교 관광학" in page
+
+
+def test_team_and_proposal_pages_query_counts_do_not_grow(programme, client):
+    team = db.session.get(Team, team_id(2))
+
+    def grow(n, start):
+        for i in range(n):
+            add_member(team, f"단원{start + i}", team.subcommittees[i % 4], "부서")
+            add_mentor(team.subcommittees[i % 4], f"멘토{start + i}", MentorKind.EXTERNAL_EXPERT)
+        rows = [["관리번호", "기수", "제목", "요약", "제안자"], ["P-1", "소소기획단 2기", "골목상권 지도", f"판 {start}",
+                                                      ", ".join(f"작성자{start + i}" for i in range(n))]]
+        import_ideas(csv_bytes(rows), f"v{start}.csv")
+        db.session.commit()
+
+    grow(2, 0)
+    pages = (f"/teams/{team.id}", f"/proposals/{proposal_id('골목상권 지도')}")
+    few = {url: _queries_for(client, url) for url in pages}
+    grow(20, 100)
+    assert {url: _queries_for(client, url) for url in pages} == few

@@ -8,6 +8,12 @@ from tracker.formatting import LANGUAGE_COOKIE
 bp = Blueprint("main", __name__)
 
 
+def is_local_path(target: str) -> bool:
+    """Only paths of this site: not //host, not /\\host (browsers read \\ as /), no scheme."""
+    return (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not urlsplit(target).netloc and not any(ord(c) < 32 for c in target))
+
+
 @bp.get("/")
 def index():
     return redirect(url_for("teams.index"))
@@ -20,10 +26,8 @@ def health():
 
 @bp.get("/lang/<code>")
 def set_language(code: str):
-    target = request.args.get("next") or url_for("teams.index")
-    if urlsplit(target).netloc or not target.startswith("/"):
-        target = url_for("teams.index")
-    response = redirect(target)
+    target = request.args.get("next", "")
+    response = redirect(target if is_local_path(target) else url_for("teams.index"))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
                             httponly=True)

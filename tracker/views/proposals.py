@@ -21,7 +21,7 @@ def index():
                            teams=teams)
 
 
-@bp.get("/<int:proposal_id>")
+@bp.get("/<int(max=2147483647):proposal_id>")
 def detail(proposal_id: int):
     page = archive.proposal_page(proposal_id)
     return render_template("proposals/detail.html", page=page)

@@ -11,7 +11,7 @@ def index():
     return render_template("teams/index.html", summaries=archive.team_summaries())
 
 
-@bp.get("/<int:team_id>")
+@bp.get("/<int(max=2147483647):team_id>")
 def detail(team_id: int):
     page = archive.team_page(team_id)
     return render_template("teams/detail.html", page=page)
