@@ -7,7 +7,7 @@ from flask import Flask
 
 from tracker import formatting
 from tracker.cli import tracker_cli
-from tracker.config import Config
+from tracker.config import Config, from_environment
 from tracker.extensions import babel, csrf, db, migrate
 from tracker.views import register_blueprints
 from tracker.views.errors import register_error_handlers
@@ -23,6 +23,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     app.config.from_object(Config)
+    app.config.update(from_environment())
     if test_config:
         app.config.update(test_config)
     _configure_database_url(app)

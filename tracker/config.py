@@ -1,7 +1,7 @@
 """Configuration.
 
-Load order (later wins): the defaults of ``Config`` -> environment variables read here
-(DATABASE_URL, SECRET_KEY, ...) -> the ``test_config`` mapping given to ``create_app``.
+Load order (later wins): the defaults of ``Config`` -> environment variables
+(``from_environment``: DATABASE_URL, SECRET_KEY) -> the ``test_config`` mapping given to ``create_app``.
 SECRET_KEY may also come from ``instance/secret_key`` (written by ``make run``); without any key
 the app only starts in debug or testing mode.
 """
@@ -9,8 +9,8 @@ import os
 
 
 class Config:
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite file in instance/
-    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = None  # SQLite file in instance/ unless DATABASE_URL is set
+    SECRET_KEY = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -23,3 +23,9 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+
+
+def from_environment() -> dict:
+    """The settings the environment gives, read when an app is created (not at import)."""
+    names = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "SECRET_KEY": "SECRET_KEY"}
+    return {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}

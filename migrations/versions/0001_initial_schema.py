@@ -8,8 +8,6 @@ Create Date: 2026-11-24 18:45:46.217394
 from alembic import op
 import sqlalchemy as sa
 
-import tracker.models.base
-
 
 # revision identifiers, used by Alembic.
 revision = '0001'
@@ -31,7 +29,7 @@ def upgrade():
     sa.Column('ends_on', sa.Date(), nullable=True),
     sa.Column('status', sa.Enum('active', 'archived', name='teamstatus', native_enum=False, length=20), nullable=False),
     sa.Column('required_reviews', sa.Integer(), nullable=False),
-    sa.Column('created_at', tracker.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_team')),
     sa.UniqueConstraint('name', name=op.f('uq_team_name')),
     sa.UniqueConstraint('program_name', 'cohort', name=op.f('uq_team_program_name_cohort'))
@@ -45,7 +43,7 @@ def upgrade():
     sa.Column('password_hash', sa.String(length=255), nullable=True),
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
-    sa.Column('created_at', tracker.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_user_account')),
     sa.UniqueConstraint('email', name=op.f('uq_user_account_email')),
     sa.UniqueConstraint('staff_id', name=op.f('uq_user_account_staff_id'))
@@ -55,11 +53,11 @@ def upgrade():
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('kickoff', 'expert_lecture', 'benchmarking', 'mentoring', 'subcommittee_meeting', 'presentation', name='activitykind', native_enum=False, length=30), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
-    sa.Column('starts_at', tracker.models.base.UTCDateTime(), nullable=False),
-    sa.Column('ends_at', tracker.models.base.UTCDateTime(), nullable=True),
+    sa.Column('starts_at', sa.DateTime(), nullable=False),
+    sa.Column('ends_at', sa.DateTime(), nullable=True),
     sa.Column('place', sa.String(length=200), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
-    sa.Column('created_at', tracker.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_activity_team_id_team'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_activity'))
     )
@@ -71,7 +69,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.Column('created_at', tracker.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_rubric_team_id_team'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rubric')),
     sa.UniqueConstraint('team_id', 'version', name=op.f('uq_rubric_team_id_version'))
@@ -114,7 +112,7 @@ def upgrade():
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('subcommittee_id', sa.Integer(), nullable=True),
     sa.Column('department', sa.String(length=100), nullable=True),
-    sa.Column('created_at', tracker.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['subcommittee_id'], ['subcommittee.id'], name=op.f('fk_membership_subcommittee_id_subcommittee'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['team_id'], ['team.id'], name=op.f('fk_membership_team_id_team'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_membership_user_id_user_account')),
@@ -133,7 +131,7 @@ def upgrade():
     sa.Column('kind', sa.Enum('senior_staff', 'external_expert', name='mentorkind', native_enum=False, length=20), nullable=False),
     sa.Column('organisation', sa.String(length=120), nullable=True),
     sa.Column('field', sa.String(length=120), nullable=True),
-    sa.Column('created_at', tracker.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['subcommittee_id'], ['subcommittee.id'], name=op.f('fk_mentor_assignment_subcommittee_id_subcommittee'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_mentor_assignment_user_id_user_account')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_assignment')),
@@ -158,12 +156,12 @@ def upgrade():
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('stage', sa.Enum('idea', 'developing', 'in_review', 'shortlisted', 'presented', 'selected', 'not_selected', 'handed_off', 'adopted', 'declined', 'completed', 'withdrawn', name='stage', native_enum=False, length=20), nullable=False),
     sa.Column('created_on', sa.Date(), nullable=True),
-    sa.Column('updated_at', tracker.models.base.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('review_round', sa.Integer(), nullable=False),
     sa.Column('source_key', sa.String(length=64), nullable=True),
     sa.Column('builds_on_id', sa.Integer(), nullable=True),
     sa.Column('carried_over_from_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', tracker.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['builds_on_id'], ['proposal.id'], name=op.f('fk_proposal_builds_on_id_proposal'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['carried_over_from_id'], ['proposal.id'], name=op.f('fk_proposal_carried_over_from_id_proposal'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['subcommittee_id'], ['subcommittee.id'], name=op.f('fk_proposal_subcommittee_id_subcommittee'), ondelete='SET NULL'),
@@ -238,7 +236,7 @@ def upgrade():
     sa.Column('source', sa.String(length=40), nullable=False),
     sa.Column('changes', sa.JSON(), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('created_at', tracker.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_proposal_revision_actor_id_user_account')),
     sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], name=op.f('fk_proposal_revision_proposal_id_proposal'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_proposal_revision'))
@@ -254,8 +252,8 @@ def upgrade():
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('recommendation', sa.Enum('approve', 'revise', 'reject', name='recommendation', native_enum=False, length=20), nullable=False),
     sa.Column('comment', sa.Text(), nullable=True),
-    sa.Column('submitted_at', tracker.models.base.UTCDateTime(), nullable=True),
-    sa.Column('created_at', tracker.models.base.UTCDateTime(), nullable=False),
+    sa.Column('submitted_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['mentor_id'], ['user_account.id'], name=op.f('fk_review_mentor_id_user_account')),
     sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], name=op.f('fk_review_proposal_id_proposal'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['rubric_id'], ['rubric.id'], name=op.f('fk_review_rubric_id_rubric')),
@@ -274,7 +272,7 @@ def upgrade():
     sa.Column('action', sa.String(length=40), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('created_at', tracker.models.base.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user_account.id'], name=op.f('fk_stage_change_actor_id_user_account')),
     sa.ForeignKeyConstraint(['proposal_id'], ['proposal.id'], name=op.f('fk_stage_change_proposal_id_proposal'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stage_change'))

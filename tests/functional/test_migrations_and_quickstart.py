@@ -73,10 +73,12 @@ def test_production_start_without_a_secret_key_is_refused(tmp_path, monkeypatch)
 
 
 def test_database_url_and_sqlite_default(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path))
     default = create_app({"TESTING": True})
     assert default.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'tracker.sqlite'}"
-    given = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgresql://u@127.0.0.1/x"})
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@127.0.0.1/x")
+    given = create_app({"TESTING": True})
     assert given.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@127.0.0.1/x"
 
 

@@ -31,7 +31,7 @@ class CreatedAtMixin:
 
 
 def str_enum(enum_cls, length: int = 20) -> sa.Enum:
-    """A portable enum column (VARCHAR + CHECK) that stores the members' values, not their names."""
+    """A portable enum column (a VARCHAR, checked by SQLAlchemy) storing the members' values."""
     return sa.Enum(
         enum_cls,
         native_enum=False,
