@@ -14,18 +14,19 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# constraints.txt pins the versions the suite last passed with (refresh: pip freeze after an upgrade).
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml constraints.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d tracker/translations > /dev/null
+	$(BIN)/pybabel compile --statistics -d tracker/translations > /dev/null
 
 # Refresh the message catalogue after changing user-facing text; then translate ko's new entries.
 extract-messages: $(VENV)/.installed
@@ -49,7 +50,8 @@ run: setup
 # Debian's Chromium and Korean fonts for the browser tests; axe-core from the npm registry.
 browser-deps:
 	@command -v chromium > /dev/null && fc-list | grep -qi nanum || { \
-		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo "sudo -n"); \
+		export DEBIAN_FRONTEND=noninteractive; \
 		$$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-nanum > /dev/null; }
 	@[ -f node_modules/axe-core/axe.min.js ] || npm ci --silent --no-audit --no-fund
 
