@@ -1,0 +1,91 @@
+"""The archive in a real Chromium: Korean by default, English on request, search, phones,
+keyboard, accessibility (axe-core) and no request leaving the app."""
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+
+from tracker.extensions import db
+from tracker.models import Proposal, Team
+
+pytestmark = pytest.mark.browser
+
+
+def ids():
+    cohort2 = db.session.scalar(sa.select(Team.id).where(Team.cohort == 2))
+    house = db.session.scalar(sa.select(Proposal.id).where(Proposal.title == "빈집있는교?"))
+    return cohort2, house
+
+
+def test_korean_by_default_from_teams_to_a_proposal(programme, live_server, page, screenshot):
+    page.goto(live_server + "/")
+    assert page.get_by_role("heading", level=1).inner_text() == "기수"
+    assert page.get_by_role("link", name="소소기획단 2기").is_visible()
+    screenshot(page, "teams-ko")
+    page.get_by_role("link", name="소소기획단 1기").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "소소기획단 1기"
+    page.get_by_role("link", name="제안 4건").click()
+    screenshot(page, "proposals-cohort1-ko")
+    page.get_by_role("link", name="빈집있는교?").click()
+    main = page.locator("main")
+    assert "최종 선정" in main.inner_text() and "청년‧인구" in main.inner_text()
+    history = page.get_by_role("table").filter(has_text="가져오기")
+    assert "cohort1_ideas.csv 파일에서 가져옴" in history.inner_text()
+    screenshot(page, "proposal-ko")
+
+
+def test_english_on_request_and_back(programme, live_server, page, screenshot):
+    _, house = ids()
+    page.goto(live_server + f"/proposals/{house}")
+    page.get_by_role("link", name="English").click()
+    assert "Selected" in page.locator("main").inner_text()
+    assert page.get_by_role("heading", name="Stage history").is_visible()
+    assert page.locator("html").get_attribute("lang") == "en"
+    screenshot(page, "proposal-en")
+    page.get_by_role("link", name="Teams", exact=True).click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Teams"
+    page.get_by_role("link", name="한국어").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "기수"
+
+
+def test_search_finds_the_empty_house_project(programme, live_server, page):
+    page.goto(live_server + "/proposals/")
+    page.get_by_label("제목·요약 검색").fill("빈집")
+    page.get_by_label("제목·요약 검색").press("Enter")
+    page.wait_for_url("**/proposals/?q=*")
+    assert page.get_by_role("status").inner_text() == "제안 1건"
+    assert page.locator("main h2 a").all_inner_texts() == ["빈집있는교?"]
+
+
+def test_phone_pages_fit_the_screen(programme, live_server, phone, screenshot):
+    cohort2, house = ids()
+    for name, path in (("team-phone", f"/teams/{cohort2}"), ("proposal-phone", f"/proposals/{house}"),
+                       ("proposals-phone", "/proposals/")):
+        phone.goto(live_server + path)
+        assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
+        screenshot(phone, name)
+
+
+def test_keyboard_first_tab_is_the_skip_link(programme, live_server, page):
+    page.goto(live_server + "/teams/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "본문 바로가기"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_main_pages_have_no_serious_accessibility_violations(programme, live_server, page, axe_violations):
+    cohort2, house = ids()
+    for path in ("/teams/", f"/teams/{cohort2}", "/proposals/", f"/proposals/{house}", "/no-such-page",
+                 "/lang/en?next=/proposals/"):
+        page.goto(live_server + path)
+        assert axe_violations(page) == [], path
+
+
+def test_pages_load_nothing_from_outside_the_app(programme, live_server, page):
+    _, house = ids()
+    hosts = set()
+    page.on("request", lambda request: hosts.add(urlsplit(request.url).hostname))
+    for path in ("/teams/", "/proposals/", f"/proposals/{house}"):
+        page.goto(live_server + path)
+    assert hosts == {"127.0.0.1"}
