@@ -252,3 +252,10 @@ def test_tabs_blank_lines_and_multiline_cells(programme):
     assert (report.created, report.rejected) == (2, 0)
     assert db.session.scalar(sa.select(Proposal.proposal_text).where(Proposal.title == "야시장")) == \
         "첫 줄; 세미콜론\n둘째 줄, 쉼표"
+
+
+def test_quotes_and_commas_inside_cells_survive(programme):
+    title = '"따옴표" 들어간, 제목'
+    rows = [["기수", "제목", "비고"], ["소소기획단 2기", title, 'alert("x"); a, b']]
+    assert run(csv_bytes(rows), "ideas.csv").created == 1
+    assert db.session.scalar(sa.select(Proposal.notes).where(Proposal.title == title)) == 'alert("x"); a, b'

@@ -58,12 +58,7 @@ def _read_csv(data: bytes) -> Table:
     text = decode_text(data)
     if "\x00" in text:
         raise FileProblem(_("The file is not a text CSV file."))
-    header_line = text.split("\n", 1)[0]
-    try:  # the header line alone: long quoted cells further down may hold any character
-        dialect = csv.Sniffer().sniff(header_line, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), csv.excel, delimiter=_delimiter(text))
     try:
         headers = [h.strip() for h in next(reader)]
     except StopIteration:
@@ -82,6 +77,15 @@ def _read_csv(data: bytes) -> Table:
                                 row=row_no + 1, error=str(exc))) from None
 
     return Table(headers, rows())
+
+
+def _delimiter(text: str) -> str:
+    """Comma, semicolon or tab, as the header line shows (quoted cells further down may hold any
+    of them). Only the delimiter is taken from the guess: quoting stays Excel's."""
+    try:
+        return csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
 
 
 def _read_json(data: bytes) -> Table:
