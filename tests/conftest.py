@@ -1,12 +1,18 @@
 """Fixtures: one app per test session on SQLite (default) or PostgreSQL (TEST_DATABASE_URL);
 every test starts from empty tables."""
+import functools
 import os
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from tracker import create_app
-from tracker.extensions import db
+from tracker.extensions import db, limiter
+from tracker.models import Role
+from tracker.services import accounts
+
+PASSWORD = "correct-horse-battery"
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -14,6 +20,15 @@ TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
     return TEST_DATABASE_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite'}"
+
+
+class FreshContextClient(FlaskClient):
+    """Each request gets its own app context (its own ``g`` and database session), as it does
+    on a real server, even while the test itself holds one open."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +39,7 @@ def app(database_url, tmp_path_factory):
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
     })
+    app.test_client_class = FreshContextClient
     with app.app_context():
         db.drop_all()
         _drop_alembic_version()
@@ -46,6 +62,7 @@ def _empty_tables(request):
         return
     app = request.getfixturevalue("app")
     with app.app_context():
+        limiter.reset()
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
@@ -77,3 +94,62 @@ def programme(ctx):
 
     load_programme()
     db.session.commit()
+
+
+@functools.cache
+def _password_hash() -> str:
+    return accounts.hash_password(PASSWORD)  # scrypt is slow on purpose: hash once per session
+
+
+@pytest.fixture
+def make_account(ctx):
+    """make_account(Role.MEMBER, ...) -> a committed, active account with PASSWORD."""
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: Role, name: str | None = None, must_change: bool = False, active: bool = True):
+        n = next(counter)
+        user, _temporary = accounts.create_account(accounts.NewAccount(
+            name=name or f"사용자{n}", staff_id=f"staff-{n}-{'-'.join(r.value for r in roles)}",
+            roles=roles or (Role.MEMBER,)), actor=None, address=None)
+        user.password_hash = _password_hash()
+        user.must_change_password = must_change
+        user.is_active = active
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in through the sign-in form."""
+    def sign_in(user, password: str = PASSWORD):
+        response = client.post("/auth/login", data={"identifier": user.staff_id or user.email,
+                                                    "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def manager_client(make_account, login):
+    """The test client, signed in as a programme manager (who may see everything)."""
+    return login(make_account(Role.MANAGER, name="운영담당"))
+
+
+@pytest.fixture
+def another_app(database_url):
+    """another_app(**config): a second app on the suite's database (its engine closed after)."""
+    made = []
+
+    def make(**config):
+        extra = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "another", **config})
+        extra.test_client_class = FreshContextClient
+        made.append(extra)
+        return extra
+
+    yield make
+    for extra in made:
+        with extra.app_context():
+            db.engine.dispose()
