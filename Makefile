@@ -39,10 +39,12 @@ instance/secret_key: | $(BIN)/python
 	$(BIN)/python -c "import secrets; print(secrets.token_hex(32))" > $@
 	chmod 600 $@
 
-# Migrate the database (DATABASE_URL, or SQLite in instance/) and load the programme data.
+# Migrate the database (DATABASE_URL, or SQLite in instance/), load the programme data and the
+# demo accounts (a local try-out only: a production server runs db upgrade and load-programme).
 setup: install instance/secret_key
 	$(BIN)/flask db upgrade
 	$(BIN)/flask tracker load-programme
+	$(BIN)/flask tracker load-demo
 
 run: setup
 	$(BIN)/flask run --host $(HOST) --port $(PORT)

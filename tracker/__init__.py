@@ -8,9 +8,10 @@ from flask import Flask
 from tracker import formatting
 from tracker.cli import tracker_cli
 from tracker.config import Config, from_environment
-from tracker.extensions import babel, csrf, db, migrate
+from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tracker.views import register_blueprints
 from tracker.views.errors import register_error_handlers
+from tracker.views.security import register_security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure_secret_key(app)
 
     register_extensions(app)
+    register_security(app)
     register_blueprints(app)
     register_error_handlers(app)
     formatting.register(app)
@@ -72,6 +74,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=formatting.select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     with app.app_context():

@@ -10,12 +10,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.extensions import db
 from tracker.importers import ImportReport, import_file
+from tracker.importers.demo import load_demo_accounts
 from tracker.importers.programme import load_programme
 from tracker.importers.records import FileProblem
 from tracker.importers.writers import export_ideas
-from tracker.models import TeamStatus
+from tracker.models import Role, TeamStatus
+from tracker.services import accounts
 from tracker.services import teams as team_service
-from tracker.services.errors import DomainError
+from tracker.services.errors import DomainError, ValidationFailed
 
 
 
@@ -107,6 +109,36 @@ def edit_team_command(name, kickoff_date, presentation_date, end_date, status):
         raise click.ClickException(str(error)) from None
     db.session.commit()
     click.echo(_("Team updated: %(name)s", name=team.name))
+
+
+@tracker_cli.command("create-user")
+@click.option("--name", required=True, help="The person's name.")
+@click.option("--email", help="E-mail address to sign in with.")
+@click.option("--staff-id", help="Staff ID to sign in with.")
+@click.option("--department")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice([r.value for r in Role]), help="Repeat for several roles.")
+def create_user_command(name, email, staff_id, department, roles):
+    """Create an account (e.g. the first admin); prints its temporary password once."""
+    try:
+        user, password = accounts.create_account(accounts.NewAccount(
+            name=name, email=email, staff_id=staff_id, department=department,
+            roles=tuple(Role(r) for r in roles)), actor=None, address="cli")
+    except ValidationFailed as failure:
+        raise click.ClickException(" ".join(message for _field, message in failure.reasons)) from None
+    db.session.commit()
+    click.echo(_("Account created: %(name)s (%(login)s)", name=user.name, login=user.email or user.staff_id))
+    click.echo(_("Temporary password (shown only now; it must be changed at the first sign-in): %(password)s",
+                 password=password))
+
+
+@tracker_cli.command("load-demo")
+def load_demo_command():
+    """Add demo accounts for a local try-out (never on a production server)."""
+    logins, password = load_demo_accounts()
+    db.session.commit()
+    click.echo(_("Demo accounts (password %(password)s): %(logins)s", password=password,
+                 logins=", ".join(logins)))
 
 
 def _summary_line(report: ImportReport) -> str:

@@ -1,11 +1,12 @@
 """Configuration.
 
 Load order (later wins): the defaults of ``Config`` -> environment variables
-(``from_environment``: DATABASE_URL, SECRET_KEY) -> the ``test_config`` mapping given to ``create_app``.
+(``from_environment``: DATABASE_URL, SECRET_KEY, RATELIMIT_STORAGE_URI, TRUSTED_PROXIES) -> the ``test_config`` mapping given to ``create_app``.
 SECRET_KEY may also come from ``instance/secret_key`` (written by ``make run``); without any key
 the app only starts in debug or testing mode.
 """
 import os
+from datetime import timedelta
 
 
 class Config:
@@ -23,9 +24,26 @@ class Config:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # also Secure whenever the request came over HTTPS
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # idle timeout: renewed by every request
+    SESSION_REFRESH_EACH_REQUEST = True
+    REMEMBER_COOKIE_DURATION = timedelta(0)  # "remember me" is off
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    PASSWORD_MIN_LENGTH = 10
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    # Proxies in front of the app whose X-Forwarded-For / -Proto may be trusted (0: none).
+    TRUSTED_PROXIES = 0
 
 
 def from_environment() -> dict:
     """The settings the environment gives, read when an app is created (not at import)."""
-    names = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "SECRET_KEY": "SECRET_KEY"}
-    return {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}
+    names = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "SECRET_KEY": "SECRET_KEY",
+             "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI"}
+    settings = {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}
+    if os.environ.get("TRUSTED_PROXIES"):
+        settings["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
+    return settings

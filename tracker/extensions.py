@@ -2,6 +2,9 @@
 from datetime import datetime, timezone
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -30,3 +33,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate(compare_type=True, render_as_batch=True)
 csrf = CSRFProtect()
 babel = Babel()
+login_manager = LoginManager()
+# Storage from RATELIMIT_STORAGE_URI: memory:// for one process, redis://... for several servers.
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -2,9 +2,9 @@
 from datetime import date, datetime
 
 from flask import Flask, current_app, request
-from flask_babel import format_date, format_decimal, format_time, get_locale, refresh
+from flask_babel import format_date, format_decimal, format_time, get_locale
 
-from tracker import vocabulary
+from tracker import permissions, vocabulary
 from tracker.models import Stage
 
 LANGUAGE_COOKIE = "lang"
@@ -75,10 +75,8 @@ def subcommittee_name(subcommittee) -> str:
 
 
 def register(app: Flask) -> None:
-    # Flask-Babel caches the locale on ``g``, which lives as long as the app context; a request
-    # made inside an existing context (tests, scripts) must still choose its own language.
-    app.before_request(refresh)
     app.jinja_env.filters.update(kdate=kdate, kdatetime=kdatetime, krw=krw, label=label,
                                  subcommittee_name=subcommittee_name, field_label=field_label,
                                  change_value=change_value)
-    app.jinja_env.globals.update(current_language=current_language, all_stages=list(Stage))
+    app.jinja_env.globals.update(current_language=current_language, all_stages=list(Stage),
+                                 **permissions.template_globals())

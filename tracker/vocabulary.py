@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from tracker.models import ActivityKind, MentorKind, Recommendation, Stage, TeamStatus
+from tracker.models import ActivityKind, MentorKind, Recommendation, Role, Stage, TeamStatus
 
 _SEPARATORS = re.compile(r"[\u2027\u00b7\u318d\u30fb\u2022\u22c5/&+,_\-\s]+")
 _PUNCTUATION = re.compile(r"[^\w]+")
@@ -90,6 +90,12 @@ RECOMMENDATION_LABELS = {
     Recommendation.REVISE: ("보완 요청", "Revise"),
     Recommendation.REJECT: ("반려", "Reject"),
 }
+ROLE_LABELS = {
+    Role.MEMBER: ("단원", "Member"),
+    Role.MENTOR: ("멘토", "Mentor"),
+    Role.MANAGER: ("운영 담당", "Manager"),
+    Role.ADMIN: ("관리자", "Admin"),
+}
 ACTIVITY_KIND_LABELS = {
     ActivityKind.KICKOFF: ("발대식", "Kick-off"),
     ActivityKind.EXPERT_LECTURE: ("전문가 특강", "Expert lecture"),
@@ -127,6 +133,7 @@ _LABELS = {
     MentorKind: MENTOR_KIND_LABELS,
     Recommendation: RECOMMENDATION_LABELS,
     ActivityKind: ACTIVITY_KIND_LABELS,
+    Role: ROLE_LABELS,
 }
 
 

@@ -9,6 +9,9 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from tests.conftest import PASSWORD
+from tracker.models import Role
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]
@@ -34,18 +37,46 @@ def browser():
         browser.close()
 
 
+def sign_in(page, live_server, user) -> None:
+    page.goto(live_server + "/auth/login")
+    page.get_by_label("이메일 또는 직원 번호").fill(user.staff_id)
+    page.get_by_label("비밀번호").fill(PASSWORD)
+    page.get_by_role("button", name="로그인").click()
+    page.wait_for_url(live_server + "/teams/")
+
+
 @pytest.fixture
-def page(browser):
+def manager(make_account):
+    return make_account(Role.MANAGER, name="운영담당")
+
+
+@pytest.fixture
+def page(browser, live_server, manager):
+    """A desktop browser tab, signed in as a manager."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield context.new_page()
+    tab = context.new_page()
+    sign_in(tab, live_server, manager)
+    yield tab
     context.close()
 
 
 @pytest.fixture
-def phone(browser):
+def audit_page(browser, live_server, manager):
+    """Like ``page``, but letting axe-core's script in despite the Content-Security-Policy."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    tab = context.new_page()
+    sign_in(tab, live_server, manager)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def phone(browser, live_server, manager):
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
                                   has_touch=True, device_scale_factor=2)
-    yield context.new_page()
+    tab = context.new_page()
+    sign_in(tab, live_server, manager)
+    yield tab
     context.close()
 
 

@@ -74,12 +74,15 @@ def test_keyboard_first_tab_is_the_skip_link(programme, live_server, page):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_main_pages_have_no_serious_accessibility_violations(programme, live_server, page, axe_violations):
+def test_main_pages_have_no_serious_accessibility_violations(programme, live_server, audit_page,
+                                                            axe_violations, screenshot):
     cohort2, house = ids()
     for path in ("/teams/", f"/teams/{cohort2}", "/proposals/", f"/proposals/{house}", "/no-such-page",
-                 "/lang/en?next=/proposals/"):
-        page.goto(live_server + path)
-        assert axe_violations(page) == [], path
+                 "/auth/password", "/accounts/", "/accounts/new", "/lang/en?next=/proposals/"):
+        response = audit_page.goto(live_server + path)
+        assert response.status == (404 if path == "/no-such-page" else 200), path
+        assert axe_violations(audit_page) == [], path
+        screenshot(audit_page, "axe" + path.replace("/", "_").replace("?", "_"))
 
 
 def test_pages_load_nothing_from_outside_the_app(programme, live_server, page):
@@ -89,3 +92,16 @@ def test_pages_load_nothing_from_outside_the_app(programme, live_server, page):
     for path in ("/teams/", "/proposals/", f"/proposals/{house}"):
         page.goto(live_server + path)
     assert hosts == {"127.0.0.1"}
+
+
+def test_sign_in_page_in_korean_and_a_wrong_password(live_server, browser, manager, screenshot):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    tab.goto(live_server + "/proposals/")
+    assert tab.get_by_role("heading", level=1).inner_text() == "로그인"
+    tab.get_by_label("이메일 또는 직원 번호").fill(manager.staff_id)
+    tab.get_by_label("비밀번호").fill("not-the-password")
+    tab.get_by_role("button", name="로그인").click()
+    assert tab.get_by_role("alert").inner_text() == "이메일/직원 번호 또는 비밀번호가 맞지 않습니다."
+    screenshot(tab, "login-failed-phone")
+    context.close()

@@ -1,4 +1,4 @@
-"""The read-only archive pages, as a browser client sees them."""
+"""The read-only archive pages, as a signed-in manager's browser sees them."""
 import re
 
 import pytest
@@ -8,6 +8,11 @@ from tracker.extensions import db
 from tracker.importers import import_ideas
 from tests.factories import add_member, add_mentor, csv_bytes
 from tracker.models import MentorKind, Proposal, Team
+
+
+@pytest.fixture
+def client(manager_client):
+    return manager_client
 
 
 def text_of(response) -> str:

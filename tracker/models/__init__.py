@@ -1,5 +1,6 @@
 """Every model, importable from one place (and seen by Alembic's autogenerate)."""
 from tracker.models.activity import Activity, ActivityKind, activity_proposal, activity_subcommittee
+from tracker.models.audit import AuditEvent
 from tracker.models.people import Role, User, UserRole
 from tracker.models.proposal import (
     Proposal,
@@ -13,6 +14,7 @@ from tracker.models.review import Recommendation, Review, ReviewScore, Rubric, R
 from tracker.models.team import MentorAssignment, MentorKind, Membership, Subcommittee, Team, TeamStatus
 
 __all__ = [
+    "AuditEvent",
     "Activity", "ActivityKind", "activity_proposal", "activity_subcommittee",
     "Role", "User", "UserRole",
     "Proposal", "ProposalAuthor", "ProposalReference", "ProposalRevision", "Stage", "StageChange",

@@ -1,11 +1,12 @@
 """People: one account per person, with any number of roles."""
 import enum
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
-from tracker.models.base import str_enum, CreatedAtMixin
+from tracker.models.base import CreatedAtMixin, UTCDateTime, str_enum
 
 
 class Role(enum.StrEnum):
@@ -26,13 +27,35 @@ class User(CreatedAtMixin, db.Model):
     password_hash: Mapped[str | None] = mapped_column(sa.String(255))
     is_active: Mapped[bool] = mapped_column(default=True)
     must_change_password: Mapped[bool] = mapped_column(default=True)
+    # Part of the session's identity: raising it (deactivation, new password) ends every session.
+    session_version: Mapped[int] = mapped_column(default=1)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roles: Mapped[list["UserRole"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan"
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="user", viewonly=True)
+    mentor_assignments: Mapped[list["MentorAssignment"]] = relationship(
+        back_populates="user", viewonly=True)
 
     def has_role(self, role: Role) -> bool:
         return any(r.role == role for r in self.roles)
+
+    @property
+    def role_set(self) -> set[Role]:
+        return {r.role for r in self.roles}
+
+    # Flask-Login's user interface
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
 
 
 class UserRole(db.Model):

@@ -73,7 +73,7 @@ class Membership(CreatedAtMixin, db.Model):
     department: Mapped[str | None] = mapped_column(sa.String(100))
 
     team: Mapped[Team] = relationship(back_populates="memberships")
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(back_populates="memberships")
     subcommittee: Mapped[Subcommittee | None] = relationship()
 
 
@@ -89,5 +89,5 @@ class MentorAssignment(CreatedAtMixin, db.Model):
     organisation: Mapped[str | None] = mapped_column(sa.String(120))
     field: Mapped[str | None] = mapped_column(sa.String(120))
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(back_populates="mentor_assignments")
     subcommittee: Mapped[Subcommittee] = relationship(back_populates="mentor_assignments")

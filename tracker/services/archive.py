@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker import permissions
 from tracker.extensions import db
 from tracker.models import (
     MentorAssignment,
@@ -76,8 +77,10 @@ def _stage_counts(team_id: int | None = None) -> dict[tuple[int, Stage], int]:
     return {(team, stage): count for team, stage, count in db.session.execute(query)}
 
 
-def team_summaries() -> list[TeamSummary]:
-    teams = db.session.scalars(sa.select(Team).order_by(Team.cohort.desc(), Team.name)).all()
+def team_summaries(viewer) -> list[TeamSummary]:
+    """The teams this person may see, with their proposal counts by stage."""
+    teams = db.session.scalars(sa.select(Team).where(permissions.visible_teams(viewer))
+                               .order_by(Team.cohort.desc(), Team.name)).all()
     counts = _stage_counts()
     summaries = []
     for team in teams:
@@ -86,9 +89,9 @@ def team_summaries() -> list[TeamSummary]:
     return summaries
 
 
-def teams_with_subcommittees() -> list[Team]:
+def teams_with_subcommittees(viewer) -> list[Team]:
     return list(db.session.scalars(
-        sa.select(Team).options(selectinload(Team.subcommittees))
+        sa.select(Team).where(permissions.visible_teams(viewer)).options(selectinload(Team.subcommittees))
         .order_by(Team.cohort.desc(), Team.name)))
 
 
@@ -118,8 +121,9 @@ def team_page(team_id: int) -> TeamPage:
     return TeamPage(team, sub_counts, stage_counts, list(memberships), list(mentors))
 
 
-def proposal_list(filters: ProposalFilter, page: int, per_page: int) -> ProposalListPage:
-    conditions = []
+def proposal_list(filters: ProposalFilter, page: int, per_page: int, viewer) -> ProposalListPage:
+    """One page of the proposals this person may see that match the filters."""
+    conditions = [permissions.visible_proposals(viewer)]
     if filters.team_id:
         conditions.append(Proposal.team_id == filters.team_id)
     if filters.subcommittee_id:

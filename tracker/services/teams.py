@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from tracker.extensions import db
-from tracker.models import Subcommittee, Team, TeamStatus
+from tracker.models import Membership, MentorAssignment, MentorKind, Subcommittee, Team, TeamStatus
 from tracker.services.errors import ValidationFailed
 from tracker.vocabulary import DEFAULT_SUBCOMMITTEES, normalise_label
 
@@ -128,3 +128,32 @@ def update_team(team: Team, **changes) -> Team:
         setattr(team, name, value)
     db.session.flush()
     return team
+
+
+def add_member(team: Team, user, *, subcommittee: Subcommittee | None = None,
+               department: str | None = None) -> Membership:
+    """Put a person on a team (in one subcommittee, with their home department)."""
+    if subcommittee is not None and subcommittee.team_id != team.id:
+        raise ValidationFailed([("subcommittee", _("That subcommittee belongs to another team."))])
+    membership = db.session.scalar(sa.select(Membership).where(
+        Membership.team_id == team.id, Membership.user_id == user.id))
+    if membership is None:
+        membership = Membership(team=team, user=user)
+        db.session.add(membership)
+    membership.subcommittee = subcommittee
+    membership.department = department
+    db.session.flush()
+    return membership
+
+
+def assign_mentor(user, subcommittee: Subcommittee, *, kind: MentorKind,
+                  organisation: str | None = None, field: str | None = None) -> MentorAssignment:
+    """Match a mentor to a subcommittee."""
+    assignment = db.session.scalar(sa.select(MentorAssignment).where(
+        MentorAssignment.user_id == user.id, MentorAssignment.subcommittee_id == subcommittee.id))
+    if assignment is None:
+        assignment = MentorAssignment(user=user, subcommittee=subcommittee, kind=kind)
+        db.session.add(assignment)
+    assignment.kind, assignment.organisation, assignment.field = kind, organisation, field
+    db.session.flush()
+    return assignment

@@ -1,10 +1,12 @@
 """Blueprints: one module each."""
 from flask import Flask
 
-from tracker.views import main, proposals, teams
+from tracker.views import accounts, auth, main, proposals, teams
 
 
 def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(accounts.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(proposals.bp)

@@ -1,5 +1,6 @@
 """Error pages: a clear page in the person's language, never a stack trace."""
 from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
 from tracker.extensions import db
@@ -12,9 +13,13 @@ def register_error_handlers(app: Flask) -> None:
             return render_template(f"errors/{status}.html"), status
         return handler
 
-    for status in (400, 403, 404, 405, 413, 500):
+    for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, page(status))
     app.register_error_handler(NotFound, page(404))
+
+    @app.errorhandler(CSRFError)
+    def form_expired(_error):
+        return render_template("errors/csrf.html"), 400
 
     @app.errorhandler(OperationalError)
     def database_unavailable(_error):

@@ -1,17 +1,10 @@
 """Home, health check and the language switch."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 
 from tracker.formatting import LANGUAGE_COOKIE
+from tracker.views.navigation import is_local_path
 
 bp = Blueprint("main", __name__)
-
-
-def is_local_path(target: str) -> bool:
-    """Only paths of this site: not //host, not /\\host (browsers read \\ as /), no scheme."""
-    return (target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and not urlsplit(target).netloc and not any(ord(c) < 32 for c in target))
 
 
 @bp.get("/")

@@ -1,6 +1,8 @@
 """Teams (cohorts): the list, and one team with its subcommittees, members and mentors."""
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
 
+from tracker import permissions
 from tracker.services import archive
 
 bp = Blueprint("teams", __name__, url_prefix="/teams")
@@ -8,10 +10,12 @@ bp = Blueprint("teams", __name__, url_prefix="/teams")
 
 @bp.get("/")
 def index():
-    return render_template("teams/index.html", summaries=archive.team_summaries())
+    return render_template("teams/index.html", summaries=archive.team_summaries(current_user))
 
 
 @bp.get("/<int(max=2147483647):team_id>")
 def detail(team_id: int):
     page = archive.team_page(team_id)
+    if not permissions.can_view_team(current_user, page.team):
+        abort(403)
     return render_template("teams/detail.html", page=page)

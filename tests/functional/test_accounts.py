@@ -1,0 +1,84 @@
+"""Managers create and manage accounts; the first admin comes from the command line."""
+import re
+
+import sqlalchemy as sa
+
+from tests.conftest import PASSWORD
+from tracker.extensions import db
+from tracker.models import AuditEvent, Role, User
+
+
+def temporary_password(response) -> str:
+    return re.search(r"<code>([^<]+)</code>", response.get_data(as_text=True))[1]
+
+
+def test_a_manager_creates_an_account_that_must_set_its_own_password(app, manager_client):
+    created = manager_client.post("/accounts/new", data={
+        "name": "김민지", "email": "minji@gyeongju.go.kr", "department": "인구정책과",
+        "roles": ["member", "mentor"]})
+    assert created.status_code == 200 and "김민지 님에게 이 임시 비밀번호를 전달하세요" in created.get_data(as_text=True)
+    password = temporary_password(created)
+    user = db.session.scalar(sa.select(User).where(User.email == "minji@gyeongju.go.kr"))
+    assert user.role_set == {Role.MEMBER, Role.MENTOR} and user.must_change_password
+    assert password not in (user.password_hash or "")
+
+    newcomer = app.test_client()
+    newcomer.post("/auth/login", data={"identifier": "MINJI@gyeongju.go.kr", "password": password})
+    assert newcomer.get("/teams/").headers["Location"] == "/auth/password"
+    [event] = db.session.scalars(sa.select(AuditEvent).where(
+        AuditEvent.event == "account_created", AuditEvent.subject_id == user.id))
+    assert event.actor.name == "운영담당" and event.detail == {"roles": ["member", "mentor"]}
+
+
+def test_account_form_errors_are_clear(manager_client, make_account):
+    existing = make_account(Role.MEMBER)
+    existing.email = "taken@gyeongju.go.kr"
+    db.session.commit()
+    page = manager_client.post("/accounts/new", data={"name": "누군가", "email": "new@gyeongju.go.kr"}).get_data(as_text=True)
+    assert "역할을 하나 이상 고르세요." in page
+    page = manager_client.post("/accounts/new", data={"name": "누군가", "roles": ["member"]}).get_data(as_text=True)
+    assert "로그인에 쓸 이메일이나 직원 번호를 입력하세요." in page
+    page = manager_client.post("/accounts/new", data={"name": "누군가", "email": "taken@gyeongju.go.kr",
+                                                       "roles": ["member"]}).get_data(as_text=True)
+    assert "이 이메일로 등록된 계정이 이미 있습니다." in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 2
+
+
+def test_roles_reset_and_self_protection(app, manager_client, make_account):
+    member = make_account(Role.MEMBER)
+    assert manager_client.post(f"/accounts/{member.id}", data={"roles": ["member", "manager"]}).status_code == 302
+    db.session.refresh(member)
+    assert member.role_set == {Role.MEMBER, Role.MANAGER}
+    reset = manager_client.post(f"/accounts/{member.id}/reset-password")
+    fresh = app.test_client()
+    assert fresh.post("/auth/login", data={"identifier": member.staff_id, "password": PASSWORD}).status_code == 200
+    assert fresh.post("/auth/login", data={"identifier": member.staff_id,
+                                           "password": temporary_password(reset)}).status_code == 302
+    me = db.session.scalar(sa.select(User).where(User.name == "운영담당"))
+    own = manager_client.post(f"/accounts/{me.id}", data={"roles": ["member"]}).get_data(as_text=True)
+    assert "자신의 계정 관리 권한은 뺄 수 없습니다." in own
+    manager_client.post(f"/accounts/{me.id}/active/0")
+    assert "자신의 계정은 사용 중지할 수 없습니다." in manager_client.get(f"/accounts/{me.id}").get_data(as_text=True)
+
+
+def test_create_user_command_for_the_first_admin(runner, ctx):
+    result = runner.invoke(args=["tracker", "create-user", "--name", "첫 관리자", "--email",
+                                 "admin@gyeongju.go.kr", "--role", "admin", "--role", "manager"])
+    assert result.exit_code == 0, result.output
+    assert "임시 비밀번호" in result.output
+    user = db.session.scalar(sa.select(User).where(User.email == "admin@gyeongju.go.kr"))
+    assert user.role_set == {Role.ADMIN, Role.MANAGER} and user.must_change_password
+    again = runner.invoke(args=["tracker", "create-user", "--name", "x", "--email", "admin@gyeongju.go.kr",
+                                "--role", "admin"])
+    assert again.exit_code != 0 and "이미 있습니다" in again.output
+
+
+def test_demo_accounts_sign_in_with_the_documented_password(app, programme, runner):
+    result = runner.invoke(args=["tracker", "load-demo"])
+    assert result.exit_code == 0 and "sosodemo-2025" in result.output
+    assert runner.invoke(args=["tracker", "load-demo"]).exit_code == 0  # twice changes nothing
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 4
+    for login in ("demo-admin", "demo-manager", "demo-member", "demo-mentor"):
+        client = app.test_client()
+        assert client.post("/auth/login", data={"identifier": login, "password": "sosodemo-2025"}).status_code == 302
+        assert client.get("/teams/").status_code == 200

@@ -1,0 +1,153 @@
+"""Every route × every kind of person × the objects that matter: who gets what.
+
+The routes come from the app's URL map, so a new route without a line here fails the test."""
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import PASSWORD
+from tests.factories import csv_bytes
+from tracker.extensions import db
+from tracker.importers import import_ideas
+from tracker.models import MentorKind, Proposal, Role, Team
+from tracker.services import teams as team_service
+
+PEOPLE = ("anonymous", "member", "other_member", "mentor", "manager", "admin", "inactive")
+SIGNED_IN = PEOPLE[1:6]
+LOGIN = "login"  # the sign-in page (a redirect to it)
+
+
+@pytest.fixture
+def world(programme, make_account):
+    """Cohort 2 and 3 (active), cohort 1 (archived); a member of each active team, a mentor of
+    cohort 2's culture subcommittee, a manager, an admin and a deactivated manager."""
+    cohort3 = team_service.create_team("소소기획단", 3)
+    db.session.commit()
+    rows = [["관리번호", "기수", "분과", "제목"],
+            ["Y", "소소기획단 2기", "청년‧인구", "청년 제안"],
+            ["C", "소소기획단 2기", "문화관광", "관광 제안"],
+            ["O", "소소기획단 3기", "문화관광", "3기 제안"]]
+    assert import_ideas(csv_bytes(rows), "world.csv").ok
+    db.session.commit()
+    cohort2 = team_service.find_team("소소기획단 2기")
+    people = {
+        "member": make_account(Role.MEMBER), "other_member": make_account(Role.MEMBER),
+        "mentor": make_account(Role.MENTOR), "manager": make_account(Role.MANAGER),
+        "admin": make_account(Role.ADMIN), "inactive": make_account(Role.MANAGER, active=False),
+    }
+    team_service.add_member(cohort2, people["member"], subcommittee=cohort2.subcommittees[0])
+    team_service.add_member(cohort3, people["other_member"], subcommittee=cohort3.subcommittees[1])
+    team_service.assign_mentor(people["mentor"], cohort2.subcommittees[1], kind=MentorKind.EXTERNAL_EXPERT)
+    db.session.commit()
+
+    def proposal(title):
+        return db.session.scalar(sa.select(Proposal.id).where(Proposal.title == title))
+
+    return {
+        "people": people,
+        "team2": cohort2.id, "team3": cohort3.id,
+        "team1": db.session.scalar(sa.select(Team.id).where(Team.cohort == 1)),
+        "p_youth": proposal("청년 제안"), "p_culture": proposal("관광 제안"),
+        "p_other": proposal("3기 제안"), "p_archived": proposal("빈집있는교?"),
+    }
+
+
+def everyone(status):
+    return {p: (LOGIN if p in ("anonymous", "inactive") else status) for p in PEOPLE}
+
+
+def managers_only(status=200):
+    return {**everyone(403), "manager": status, "admin": status}
+
+
+def visible_to(status_if_seen, *who):
+    return {**everyone(403), **{p: status_if_seen for p in (*who, "manager", "admin")}}
+
+
+# endpoint -> [(method, url template, {person: expected}), ...]
+MATRIX = {
+    "main.index": [("GET", "/", {p: 302 for p in PEOPLE})],
+    "main.health": [("GET", "/healthz", {p: 200 for p in PEOPLE})],
+    "main.set_language": [("GET", "/lang/en", {p: 302 for p in PEOPLE})],
+    "auth.login": [("GET", "/auth/login", {p: 200 for p in PEOPLE})],
+    "auth.logout": [("POST", "/auth/logout", everyone(302))],
+    "auth.change_password": [("GET", "/auth/password", everyone(200))],
+    "accounts.index": [("GET", "/accounts/", managers_only())],
+    "accounts.new": [("GET", "/accounts/new", managers_only())],
+    "accounts.detail": [("GET", "/accounts/{member_id}", managers_only())],
+    "accounts.set_active": [("POST", "/accounts/{member_id}/active/1", managers_only(302))],
+    "accounts.reset_password": [("POST", "/accounts/{member_id}/reset-password", managers_only(200))],
+    "teams.index": [("GET", "/teams/", everyone(200))],
+    "teams.detail": [
+        ("GET", "/teams/{team2}", visible_to(200, "member", "mentor")),
+        ("GET", "/teams/{team3}", visible_to(200, "other_member")),
+        ("GET", "/teams/{team1}", everyone(200)),
+    ],
+    "proposals.index": [("GET", "/proposals/", everyone(200))],
+    "proposals.detail": [
+        ("GET", "/proposals/{p_youth}", visible_to(200, "member")),
+        ("GET", "/proposals/{p_culture}", visible_to(200, "member", "mentor")),
+        ("GET", "/proposals/{p_other}", visible_to(200, "other_member")),
+        ("GET", "/proposals/{p_archived}", everyone(200)),
+    ],
+}
+
+
+def test_every_route_has_a_rule(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    assert endpoints == set(MATRIX), "add the new route to MATRIX with who may use it"
+
+
+def _client_for(app, person, world):
+    client = app.test_client()
+    if person in ("inactive", *SIGNED_IN):
+        user = world["people"][person]
+        response = client.post("/auth/login", data={"identifier": user.staff_id, "password": PASSWORD})
+        # a deactivated account gets the sign-in form again, with the usual message
+        assert response.status_code == (200 if person == "inactive" else 302)
+    return client
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_route_matrix(app, world, person):
+    ids = {key: value for key, value in world.items() if key != "people"}
+    ids["member_id"] = world["people"]["other_member"].id
+    failures = []
+    client = _client_for(app, person, world)
+    for endpoint, cases in MATRIX.items():
+        for method, template, expected in cases:
+            url = template.format(**ids)
+            response = client.open(url, method=method)
+            want = expected[person]
+            got = response.status_code
+            if want == LOGIN:
+                ok = got == 302 and response.headers["Location"].startswith("/auth/login")
+            else:
+                ok = got == want
+            if not ok:
+                failures.append(f"{person} {method} {url}: got {got}, want {want}")
+            if method == "POST":
+                client = _client_for(app, person, world)  # the post may have signed out
+    assert failures == []
+
+
+def _listed(client) -> set[str]:
+    import re
+
+    html = client.get("/proposals/").get_data(as_text=True)
+    return set(re.findall(r'<h2><a href="/proposals/\d+">([^<]+)</a></h2>', html))
+
+
+ARCHIVE = {"조(組)손(孫)도손 프로젝트", "장수의자", "빈집있는교?", "그린레이싱"}
+
+
+@pytest.mark.parametrize("person, expected", [
+    ("member", {"청년 제안", "관광 제안"} | ARCHIVE),
+    ("other_member", {"3기 제안"} | ARCHIVE),
+    ("mentor", {"관광 제안"} | ARCHIVE),
+    ("manager", {"청년 제안", "관광 제안", "3기 제안"} | ARCHIVE),
+])
+def test_lists_show_only_what_the_person_may_open(app, world, person, expected):
+    client = _client_for(app, person, world)
+    assert _listed(client) == expected
+    teams_page = client.get("/teams/").get_data(as_text=True)
+    assert ("소소기획단 3기" in teams_page) == (person in ("other_member", "manager"))

@@ -1,0 +1,255 @@
+"""Sign-in, sessions, passwords, throttling, CSRF, headers: each test fails if its promise breaks."""
+import logging
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+import sqlalchemy as sa
+
+from tests.conftest import PASSWORD
+from tracker.extensions import db
+from tracker.models import AuditEvent, Role, User
+from tracker.services import accounts
+
+ROOT = Path(__file__).resolve().parents[2]
+WRONG = "definitely-wrong-password"
+
+
+def sign_in(client, identifier, password, **kwargs):
+    return client.post("/auth/login", data={"identifier": identifier, "password": password}, **kwargs)
+
+
+def events(kind: str) -> list[AuditEvent]:
+    return list(db.session.scalars(sa.select(AuditEvent).where(AuditEvent.event == kind)))
+
+
+def test_anonymous_visitors_go_to_the_sign_in_page_and_come_back(client, make_account):
+    user = make_account(Role.MANAGER)
+    response = client.get("/proposals/?q=빈집")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/auth/login?next=/proposals/")
+    back = sign_in(client, user.staff_id, PASSWORD, query_string={"next": "/proposals/?q=빈집"})
+    assert unquote(back.headers["Location"]) == "/proposals/?q=빈집"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/\\evil.example"])
+def test_next_never_leaves_the_site(client, make_account, target):
+    user = make_account(Role.MEMBER)
+    response = sign_in(client, user.staff_id, PASSWORD, query_string={"next": target})
+    assert response.headers["Location"] == "/teams/"
+
+
+def test_unknown_account_and_wrong_password_get_the_same_answer_and_are_audited(client, make_account):
+    user = make_account(Role.MEMBER)
+    unknown = sign_in(client, "nobody@example.org", WRONG, environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    wrong = sign_in(client, user.staff_id, WRONG, environ_base={"REMOTE_ADDR": "10.1.2.4"})
+    message = "이메일/직원 번호 또는 비밀번호가 맞지 않습니다."
+    for response in (unknown, wrong):
+        assert response.status_code == 200 and message in response.get_data(as_text=True)
+    failures = {(e.identifier, e.address, e.detail["reason"]) for e in events("login_failed")}
+    assert failures == {("nobody@example.org", "10.1.2.3", "unknown_account"),
+                        (user.staff_id, "10.1.2.4", "wrong_password")}
+    sign_in(client, user.staff_id.upper() if user.email else user.staff_id, PASSWORD)
+    [success] = events("login")
+    assert success.subject_id == user.id and success.created_at is not None
+
+
+def test_email_sign_in_ignores_case(client, make_account):
+    user = make_account(Role.MEMBER)
+    user.email = "Kim.Minji@Gyeongju.go.kr"
+    db.session.commit()
+    assert sign_in(client, "kim.minji@gyeongju.go.kr", PASSWORD).status_code == 302
+
+
+def test_passwords_are_salted_scrypt_and_never_shown_or_logged(client, make_account, caplog):
+    caplog.set_level(logging.DEBUG)
+    first, _ = accounts.create_account(accounts.NewAccount("가", (Role.MEMBER,), staff_id="a1"), actor=None, address=None)
+    second, _ = accounts.create_account(accounts.NewAccount("나", (Role.MEMBER,), staff_id="a2"), actor=None, address=None)
+    for user in (first, second):
+        user.password_hash = accounts.hash_password("same-password-1")
+    db.session.commit()
+    assert first.password_hash.startswith("scrypt:") and first.password_hash != second.password_hash
+    user = make_account(Role.MEMBER)
+    sign_in(client, user.staff_id, PASSWORD)
+    page = client.get("/auth/password").get_data(as_text=True)
+    client.post("/auth/password", data={"current_password": PASSWORD, "new_password": "short",
+                                        "confirm_password": "short"})
+    audit_text = " ".join(str((e.identifier, e.detail)) for e in db.session.scalars(sa.select(AuditEvent)))
+    for secret in (PASSWORD, "same-password-1", "short"):
+        assert secret not in page and secret not in caplog.text and secret not in audit_text
+
+
+def test_a_new_account_must_choose_its_own_password_first(client, make_account):
+    user = make_account(Role.MEMBER, must_change=True)
+    sign_in(client, user.staff_id, PASSWORD)
+    assert client.get("/proposals/").headers["Location"] == "/auth/password"
+    too_short = client.post("/auth/password", data={
+        "current_password": PASSWORD, "new_password": "123456789", "confirm_password": "123456789"})
+    assert "10자 이상으로 정해 주세요." in too_short.get_data(as_text=True)
+    mismatch = client.post("/auth/password", data={
+        "current_password": PASSWORD, "new_password": "a-new-password", "confirm_password": "another-one"})
+    assert "새 비밀번호 두 개가 서로 다릅니다." in mismatch.get_data(as_text=True)
+    wrong_current = client.post("/auth/password", data={
+        "current_password": WRONG, "new_password": "a-new-password", "confirm_password": "a-new-password"})
+    assert "현재 비밀번호가 맞지 않습니다." in wrong_current.get_data(as_text=True)
+    done = client.post("/auth/password", data={
+        "current_password": PASSWORD, "new_password": "a-new-password", "confirm_password": "a-new-password"})
+    assert done.headers["Location"] == "/teams/"
+    assert client.get("/proposals/").status_code == 200
+    db.session.refresh(user)
+    assert not user.must_change_password and len(events("password_changed")) == 1
+
+
+def test_changing_the_password_ends_other_sessions(app, make_account):
+    user = make_account(Role.MEMBER)
+    phone, desk = app.test_client(), app.test_client()
+    sign_in(phone, user.staff_id, PASSWORD)
+    sign_in(desk, user.staff_id, PASSWORD)
+    desk.post("/auth/password", data={"current_password": PASSWORD, "new_password": "brand-new-pass",
+                                      "confirm_password": "brand-new-pass"})
+    assert desk.get("/teams/").status_code == 200
+    assert phone.get("/teams/").headers["Location"].startswith("/auth/login")
+
+
+def test_deactivation_ends_sessions_keeps_records_and_blocks_sign_in(app, make_account, login):
+    manager = make_account(Role.MANAGER)
+    member = make_account(Role.MEMBER, name="곧 떠날 단원")
+    their = app.test_client()
+    sign_in(their, member.staff_id, PASSWORD)
+    assert their.get("/teams/").status_code == 200
+    client = login(manager)
+    assert client.post(f"/accounts/{member.id}/active/0").status_code == 302
+    assert their.get("/teams/").headers["Location"].startswith("/auth/login")
+    assert sign_in(their, member.staff_id, PASSWORD).status_code == 200  # refused
+    assert db.session.get(User, member.id) is not None
+    [event] = events("account_deactivated")
+    assert (event.actor_id, event.subject_id) == (manager.id, member.id)
+    assert "곧 떠날 단원" in client.get("/accounts/").get_data(as_text=True)
+
+
+def test_session_cookie_flags_rotation_and_idle_timeout(app, make_account):
+    user = make_account(Role.MEMBER)
+    client = app.test_client()
+    client.get("/auth/login")
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker before sign-in"
+    response = sign_in(client, user.staff_id, PASSWORD)
+    cookie = next(h for h in response.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert "Expires=" in cookie and app.config["PERMANENT_SESSION_LIFETIME"] == timedelta(minutes=30)
+    assert not any(h.startswith("remember_token=") for h in response.headers.getlist("Set-Cookie"))
+    with client.session_transaction() as session:
+        assert "planted" not in session
+    secure = app.test_client()
+    over_https = sign_in(secure, user.staff_id, PASSWORD, base_url="https://localhost")
+    https_cookie = next(h for h in over_https.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "Secure" in https_cookie
+
+
+def test_sign_out_needs_a_post_and_ends_the_session(client, make_account, login):
+    login(make_account(Role.MEMBER))
+    assert client.get("/auth/logout").status_code == 405
+    assert client.post("/auth/logout").headers["Location"] == "/auth/login"
+    assert client.get("/teams/").headers["Location"].startswith("/auth/login")
+
+
+def test_too_many_failures_for_one_account_are_throttled(client, make_account):
+    user = make_account(Role.MEMBER)
+    for n in range(5):
+        assert sign_in(client, user.staff_id, WRONG, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code == 200
+    blocked = sign_in(client, user.staff_id, PASSWORD, environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    assert blocked.status_code == 429 and "너무 많이 시도했습니다" in blocked.get_data(as_text=True)
+
+
+def test_too_many_failures_from_one_address_are_throttled(client):
+    for n in range(20):
+        assert sign_in(client, f"guess{n}@example.org", WRONG).status_code == 200
+    assert sign_in(client, "guess-last@example.org", WRONG).status_code == 429
+
+
+def test_security_headers_on_every_page(client, make_account, login):
+    for response in (client.get("/auth/login"), login(make_account(Role.MEMBER)).get("/teams/"),
+                     client.get("/no-such-page")):
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+    for html in (client.get("/teams/").get_data(as_text=True), client.get("/auth/login").get_data(as_text=True)):
+        assert "<script" not in html and " style=" not in html and not re.search(r"\son\w+=", html)
+
+
+def test_posts_without_a_csrf_token_are_refused(another_app, make_account):
+    csrf_app = another_app(TESTING=True)
+    user = make_account(Role.MANAGER)
+    client = csrf_app.test_client()
+    refused = sign_in(client, user.staff_id, PASSWORD)
+    assert refused.status_code == 400 and "유효 시간이 지났습니다" in refused.get_data(as_text=True)
+    form = client.get("/auth/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', form)[1]
+    ok = client.post("/auth/login", data={"identifier": user.staff_id, "password": PASSWORD, "csrf_token": token})
+    assert ok.status_code == 302
+    assert client.post("/auth/logout").status_code == 400
+    assert client.post(f"/accounts/{user.id}/active/0").status_code == 400
+
+
+def test_error_pages_are_styled_translated_and_without_internals(another_app):
+    broken = another_app()
+
+    @broken.get("/boom")
+    def boom():
+        raise RuntimeError("secret internal detail")
+
+    from tracker.views.security import PUBLIC_ENDPOINTS
+    PUBLIC_ENDPOINTS.add("boom")
+    try:
+        client = broken.test_client()
+        korean = client.get("/boom")
+        client.set_cookie("lang", "en")
+        english = client.get("/boom")
+    finally:
+        PUBLIC_ENDPOINTS.discard("boom")
+    assert korean.status_code == english.status_code == 500
+    assert "오류가 발생했습니다" in korean.get_data(as_text=True)
+    assert "Something went wrong" in english.get_data(as_text=True)
+    for response in (korean, english):
+        text = response.get_data(as_text=True)
+        assert "secret internal detail" not in text and "Traceback" not in text
+        assert "/static/css/app.css" in text
+
+
+def test_throttling_is_shared_by_app_servers_through_redis(tmp_path, make_account):
+    """Two separate processes (as two app servers) on one Redis: failures add up across them."""
+    import redis
+
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/15").ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis is not running on 127.0.0.1:6379 (start it; see DESIGN.md)")
+    redis.Redis.from_url("redis://127.0.0.1:6379/15").flushdb()
+    user = make_account(Role.MEMBER)
+    script = (
+        "import sys\n"
+        "from tracker import create_app\n"
+        "app = create_app({'TESTING': True, 'WTF_CSRF_ENABLED': False})\n"
+        "client = app.test_client()\n"
+        "codes = [client.post('/auth/login', data={'identifier': sys.argv[1], 'password': 'wrong-password!'})"
+        ".status_code for _ in range(int(sys.argv[2]))]\n"
+        "print(' '.join(map(str, codes)))\n"
+    )
+    env = {**os.environ, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/15",
+           "DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
+           "TRACKER_INSTANCE_PATH": str(tmp_path)}
+
+    def server(attempts: int) -> list[int]:
+        done = subprocess.run([sys.executable, "-c", script, user.staff_id, str(attempts)], cwd=ROOT,
+                              env=env, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return [int(code) for code in done.stdout.split()]
+
+    assert server(3) == [200, 200, 200]
+    assert server(3) == [200, 200, 429]

@@ -1,0 +1,45 @@
+"""Account management forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectChoice, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from tracker.formatting import label
+from tracker.models import Role
+
+
+class _RoleLabel:
+    """A role's name in the language of the request that renders it."""
+
+    def __init__(self, role: Role):
+        self.role = role
+
+    def __str__(self) -> str:
+        return label(self.role)
+
+
+class RoleChoices(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label, choices=[SelectChoice(r.value, _RoleLabel(r)) for r in Role], **kwargs)
+
+    def roles(self) -> set[Role]:
+        return {Role(v) for v in self.data or []}
+
+
+class AccountForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
+    staff_id = StringField(_l("Staff ID"), validators=[Optional(), Length(max=50)])
+    department = StringField(_l("Department"), validators=[Optional(), Length(max=100)])
+    roles = RoleChoices(_l("Roles"))
+
+
+class RolesForm(FlaskForm):
+    roles = RoleChoices(_l("Roles"))
+
+
+class ActionForm(FlaskForm):
+    """A button that posts: only the CSRF token."""

@@ -1,0 +1,195 @@
+"""Accounts: creating them, signing in, passwords, roles and deactivation. Every change is audited.
+
+There is no public sign-up: managers and admins create accounts (or the CLI creates the first
+admin). A new account gets a temporary password and must choose its own at first sign-in.
+"""
+import secrets
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from tracker.extensions import db, utcnow
+from tracker.models import Role, User, UserRole
+from tracker.services import audit
+from tracker.services.errors import ValidationFailed
+
+MIN_PASSWORD_LENGTH = 10
+# Checked against when the account does not exist, so that both failures take the same time.
+_UNKNOWN_ACCOUNT_HASH = generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    name: str
+    roles: tuple[Role, ...]
+    email: str | None = None
+    staff_id: str | None = None
+    department: str | None = None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def temporary_password() -> str:
+    return secrets.token_urlsafe(9)  # 12 characters
+
+
+def find_by_identifier(identifier: str) -> User | None:
+    """The account whose e-mail (any case) or staff ID this is."""
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    return db.session.scalar(sa.select(User).where(sa.or_(
+        sa.func.lower(User.email) == identifier.lower(), User.staff_id == identifier)))
+
+
+def authenticate(identifier: str, password: str, *, address: str | None) -> User | None:
+    """The account if the password is right and the account active; None otherwise, for every
+    reason alike. Both outcomes are written to the audit log."""
+    user = find_by_identifier(identifier)
+    stored = user.password_hash if user is not None and user.password_hash else _UNKNOWN_ACCOUNT_HASH
+    password_ok = check_password_hash(stored, password or "")
+    if user is None or not user.is_active or not user.password_hash or not password_ok:
+        audit.record("login_failed", subject=user, identifier=identifier, address=address,
+                     detail={"reason": _failure_reason(user, password_ok)})
+        return None
+    user.last_login_at = utcnow()
+    audit.record("login", actor=user, subject=user, address=address)
+    return user
+
+
+def _failure_reason(user: User | None, password_ok: bool) -> str:
+    if user is None:
+        return "unknown_account"
+    if not user.is_active:
+        return "inactive"
+    return "wrong_password" if not password_ok else "no_password"
+
+
+def create_account(account: NewAccount, *, actor: User | None, address: str | None) -> tuple[User, str]:
+    """A new account with a temporary password (returned once, to hand to the person)."""
+    _validate_new_account(account)
+    password = temporary_password()
+    user = User(
+        name=account.name.strip(), email=_clean(account.email), staff_id=_clean(account.staff_id),
+        department=_clean(account.department), password_hash=hash_password(password),
+        must_change_password=True, roles=[UserRole(role=r) for r in dict.fromkeys(account.roles)],
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("account_created", actor=actor, subject=user, address=address,
+                 detail={"roles": sorted(r.value for r in account.roles)})
+    return user, password
+
+
+def _clean(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+def _validate_new_account(account: NewAccount) -> None:
+    reasons = []
+    if not (account.name or "").strip():
+        reasons.append(("name", _("Enter the person's name.")))
+    email, staff_id = _clean(account.email), _clean(account.staff_id)
+    if not email and not staff_id:
+        reasons.append(("email", _("Enter an e-mail address or a staff ID to sign in with.")))
+    if email and db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email.lower())):
+        reasons.append(("email", _("An account with this e-mail address already exists.")))
+    if staff_id and db.session.scalar(sa.select(User.id).where(User.staff_id == staff_id)):
+        reasons.append(("staff_id", _("An account with this staff ID already exists.")))
+    if not account.roles:
+        reasons.append(("roles", _("Choose at least one role.")))
+    if reasons:
+        raise ValidationFailed(reasons)
+
+
+def change_password(user: User, current: str, new: str, *, address: str | None) -> None:
+    """The person's own change; it ends their other sessions."""
+    reasons = []
+    if not user.password_hash or not check_password_hash(user.password_hash, current or ""):
+        reasons.append(("current_password", _("The current password is not right.")))
+    reasons.extend(password_problems(new, current))
+    if reasons:
+        raise ValidationFailed(reasons)
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.session_version += 1
+    audit.record("password_changed", actor=user, subject=user, address=address)
+
+
+def password_problems(new: str, current: str | None = None) -> list[tuple[str, str]]:
+    if len(new or "") < MIN_PASSWORD_LENGTH:
+        return [("new_password", _("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))]
+    if current is not None and new == current:
+        return [("new_password", _("Choose a password different from the current one."))]
+    return []
+
+
+def reset_password(user: User, *, actor: User, address: str | None) -> str:
+    """A manager's reset: a new temporary password that must be changed at the next sign-in."""
+    password = temporary_password()
+    user.password_hash = hash_password(password)
+    user.must_change_password = True
+    user.session_version += 1
+    audit.record("password_reset", actor=actor, subject=user, address=address)
+    return password
+
+
+def set_active(user: User, active: bool, *, actor: User, address: str | None) -> None:
+    """Deactivating ends the account's sessions at once; its records stay."""
+    if user.id == actor.id and not active:
+        raise ValidationFailed([("active", _("You cannot deactivate your own account."))])
+    if user.is_active == active:
+        return
+    user.is_active = active
+    if not active:
+        user.session_version += 1
+    audit.record("account_activated" if active else "account_deactivated", actor=actor,
+                 subject=user, address=address)
+
+
+def set_roles(user: User, roles: set[Role], *, actor: User, address: str | None) -> None:
+    if not roles:
+        raise ValidationFailed([("roles", _("Choose at least one role."))])
+    if user.id == actor.id and not roles & {Role.MANAGER, Role.ADMIN}:
+        raise ValidationFailed([("roles", _("You cannot remove your own right to manage accounts."))])
+    before = {r.value for r in user.role_set}
+    if before == {r.value for r in roles}:
+        return
+    # change the collection in place: replacing it would insert before deleting (unique roles)
+    for held in [r for r in user.roles if r.role not in roles]:
+        user.roles.remove(held)
+    user.roles.extend(UserRole(role=r) for r in sorted(roles - user.role_set))
+    audit.record("roles_changed", actor=actor, subject=user, address=address,
+                 detail={"before": sorted(before), "after": sorted(r.value for r in roles)})
+
+
+def load_session_user(session_id: str) -> User | None:
+    """The signed-in account for a session's "id:version", if that session is still valid."""
+    user_id, _, version = (session_id or "").partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_version != int(version):
+        return None
+    return user
+
+
+def list_accounts() -> list[User]:
+    return list(db.session.scalars(sa.select(User).order_by(User.is_active.desc(), User.name)))
+
+
+def get_account(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def set_known_password(user: User, password: str) -> None:
+    """For demo accounts only: a password everyone may know, not to be changed at sign-in."""
+    problems = password_problems(password)
+    if problems:
+        raise ValidationFailed(problems)
+    user.password_hash = hash_password(password)
+    user.must_change_password = False

@@ -1,0 +1,89 @@
+"""Account management for managers and admins: list, create, roles, reset, (de)activate."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker import permissions
+from tracker.extensions import db
+from tracker.forms.accounts import AccountForm, ActionForm, RolesForm
+from tracker.services import accounts
+from tracker.services.errors import ValidationFailed
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+
+
+@bp.before_request
+def managers_only():
+    if not permissions.can_manage_accounts(current_user):
+        abort(403)
+
+
+def _account_or_404(user_id: int):
+    user = accounts.get_account(user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.get("/")
+def index():
+    return render_template("accounts/index.html", users=accounts.list_accounts(), action=ActionForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    form = AccountForm()
+    if form.validate_on_submit():
+        account = accounts.NewAccount(
+            name=form.name.data, email=form.email.data, staff_id=form.staff_id.data,
+            department=form.department.data, roles=tuple(sorted(form.roles.roles())))
+        try:
+            user, password = accounts.create_account(account, actor=current_user, address=request.remote_addr)
+        except ValidationFailed as failure:
+            for field, message in failure.reasons:
+                getattr(form, field).errors.append(message)
+        else:
+            db.session.commit()
+            return render_template("accounts/created.html", user=user, password=password)
+    return render_template("accounts/new.html", form=form)
+
+
+@bp.route("/<int(max=2147483647):user_id>", methods=["GET", "POST"])
+def detail(user_id: int):
+    user = _account_or_404(user_id)
+    form = RolesForm(data={"roles": [r.value for r in user.role_set]})
+    if form.validate_on_submit():
+        try:
+            accounts.set_roles(user, form.roles.roles(), actor=current_user, address=request.remote_addr)
+        except ValidationFailed as failure:
+            form.roles.errors.extend(message for _, message in failure.reasons)
+        else:
+            db.session.commit()
+            flash(_("The roles have been saved."), "info")
+            return redirect(url_for("accounts.detail", user_id=user.id))
+    return render_template("accounts/detail.html", user=user, form=form, action=ActionForm())
+
+
+@bp.post("/<int(max=2147483647):user_id>/active/<int:active>")
+def set_active(user_id: int, active: int):
+    user = _account_or_404(user_id)
+    if ActionForm().validate_on_submit():
+        try:
+            accounts.set_active(user, bool(active), actor=current_user, address=request.remote_addr)
+        except ValidationFailed as failure:
+            flash(failure.reasons[0][1], "error")
+        else:
+            db.session.commit()
+            flash(_("The account has been activated.") if active else
+                  _("The account has been deactivated; its sessions have ended."), "info")
+    return redirect(url_for("accounts.detail", user_id=user.id))
+
+
+@bp.post("/<int(max=2147483647):user_id>/reset-password")
+def reset_password(user_id: int):
+    user = _account_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    password = accounts.reset_password(user, actor=current_user, address=request.remote_addr)
+    db.session.commit()
+    return render_template("accounts/created.html", user=user, password=password, reset=True)
