@@ -51,33 +51,40 @@ def manager(make_account):
 
 
 @pytest.fixture
-def page(browser, live_server, manager):
-    """A desktop browser tab, signed in as a manager."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    tab = context.new_page()
-    sign_in(tab, live_server, manager)
-    yield tab
-    context.close()
+def signed_in_tab(browser, live_server, manager):
+    """signed_in_tab(**context_options): a new browser tab, signed in as a manager."""
+    contexts = []
+
+    def open_tab(**options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        tab = context.new_page()
+        sign_in(tab, live_server, manager)
+        return tab
+
+    yield open_tab
+    for context in contexts:
+        context.close()
+
+
+DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 
 
 @pytest.fixture
-def audit_page(browser, live_server, manager):
+def page(signed_in_tab):
+    return signed_in_tab(**DESKTOP)
+
+
+@pytest.fixture
+def audit_page(signed_in_tab):
     """Like ``page``, but letting axe-core's script in despite the Content-Security-Policy."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
-    tab = context.new_page()
-    sign_in(tab, live_server, manager)
-    yield tab
-    context.close()
+    return signed_in_tab(**DESKTOP, bypass_csp=True)
 
 
 @pytest.fixture
-def phone(browser, live_server, manager):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True,
-                                  has_touch=True, device_scale_factor=2)
-    tab = context.new_page()
-    sign_in(tab, live_server, manager)
-    yield tab
-    context.close()
+def phone(signed_in_tab):
+    return signed_in_tab(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                         device_scale_factor=2)
 
 
 @pytest.fixture
