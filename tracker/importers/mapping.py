@@ -9,6 +9,8 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 
+from tracker.importers.cells import cell_text as _text
+from tracker.importers.cells import header_index, match_headers
 from tracker.importers.records import FileProblem, IdeaRecord, RowError
 from tracker.vocabulary import normalise_label, parse_stage
 
@@ -30,7 +32,7 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "notes": ("비고", "notes", "note", "메모"),
     "created_on": ("등록일", "created_on", "date", "제안일"),
 }
-_HEADER_INDEX = {normalise_label(a): f for f, aliases in HEADER_ALIASES.items() for a in aliases}
+_HEADER_INDEX = header_index(HEADER_ALIASES)
 
 # Longest text a cell may hold, per field.
 MAX_LENGTHS = {
@@ -48,26 +50,11 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
-# A leading apostrophe that an export put before =, +, - or @ so spreadsheets show text.
-_FORMULA_GUARD = re.compile(r"^'(?=[=+\-@])")
 
 
 def resolve_headers(headers: list[str]) -> tuple[dict[str, str], list[str]]:
     """header -> field for the known columns, and the unknown column names."""
-    mapping: dict[str, str] = {}
-    unknown: list[str] = []
-    seen: dict[str, str] = {}
-    for header in headers:
-        field = _HEADER_INDEX.get(normalise_label(header or ""))
-        if field is None:
-            if (header or "").strip():
-                unknown.append(header)
-            continue
-        if field in seen:
-            raise FileProblem(_("Columns “%(a)s” and “%(b)s” are the same field; keep one.",
-                                a=seen[field], b=header))
-        seen[field] = header
-        mapping[header] = field
+    mapping, unknown = match_headers(headers, _HEADER_INDEX)
     if "title" not in mapping.values():
         raise FileProblem(_("There is no title column (제목 or title)."))
     return mapping, unknown
@@ -76,16 +63,6 @@ def resolve_headers(headers: list[str]) -> tuple[dict[str, str], list[str]]:
 def derive_source_key(title: str) -> str:
     """The identity of a record whose file gives no key: its title, folded."""
     return "title:" + hashlib.sha1(normalise_label(title).encode()).hexdigest()[:20]
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, list):
-        value = ", ".join(_text(v) for v in value)
-    return _FORMULA_GUARD.sub("", str(value).strip())
 
 
 MAX_BUDGET_KRW = 10**15  # a thousand trillion won: far above any city budget, inside BIGINT
