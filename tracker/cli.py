@@ -1,5 +1,5 @@
 """`flask tracker ...` commands: parse, call the importer or a service, commit, print."""
-from datetime import date
+from pathlib import Path
 
 import click
 from flask import g
@@ -9,10 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.extensions import db
-from tracker.importers import ImportReport, import_file
+from tracker.importers import import_file
 from tracker.importers.demo import load_demo_accounts
+from tracker.importers.people import import_people
 from tracker.importers.programme import load_programme
-from tracker.importers.records import FileProblem
+from tracker.importers.records import FileProblem, Report
 from tracker.importers.writers import export_ideas
 from tracker.models import Role, TeamStatus
 from tracker.services import accounts
@@ -67,6 +68,8 @@ def import_ideas_command(path, team, create_teams, dry_run, skip_invalid):
         raise click.ClickException(
             _("Nothing was saved: the database refused the import (%(error)s).", error=str(error)[:300])
         ) from None
+    for name in report.teams_created:
+        click.echo(_("Team created: %(name)s", name=name))
     _print_report(report)
     if not report.ok:
         raise SystemExit(1)
@@ -132,6 +135,27 @@ def create_user_command(name, email, staff_id, department, roles):
                  password=password))
 
 
+@tracker_cli.command("import-people")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.option("--skip-invalid", is_flag=True, help="Write the good rows even if some are bad.")
+def import_people_command(path, dry_run, skip_invalid):
+    """Create or update member and mentor accounts from a CSV, JSON or XLSX file."""
+    with open(path, "rb") as file:
+        report = import_people(file.read(), Path(path).name, actor=None, address="cli",
+                               dry_run=dry_run, skip_invalid=skip_invalid)
+    if report.written:
+        db.session.commit()
+    else:
+        db.session.rollback()
+    _print_report(report)
+    for note in report.new_accounts:
+        click.echo(_("New account %(name)s (%(login)s), temporary password: %(password)s",
+                     name=note.name, login=note.login, password=note.password))
+    if not report.ok:
+        raise SystemExit(1)
+
+
 @tracker_cli.command("load-demo")
 def load_demo_command():
     """Add demo accounts for a local try-out (never on a production server)."""
@@ -141,13 +165,13 @@ def load_demo_command():
                  logins=", ".join(logins)))
 
 
-def _summary_line(report: ImportReport) -> str:
+def _summary_line(report: Report) -> str:
     return _("created %(created)d, updated %(updated)d, unchanged %(unchanged)d, "
              "rejected %(rejected)d", created=report.created, updated=report.updated,
              unchanged=report.unchanged, rejected=report.rejected)
 
 
-def _print_report(report: ImportReport) -> None:
+def _print_report(report: Report) -> None:
     if report.file_error:
         click.echo(_("The file was not imported: %(error)s", error=report.file_error), err=True)
         return
@@ -156,8 +180,6 @@ def _print_report(report: ImportReport) -> None:
     for error in report.errors:
         click.echo(_("Row %(row)d, %(column)s: %(message)s", row=error.row,
                      column=error.column or "-", message=error.message), err=True)
-    for name in report.teams_created:
-        click.echo(_("Team created: %(name)s", name=name))
     click.echo(_summary_line(report))
     if report.dry_run:
         click.echo(_("Dry run: nothing was written."))

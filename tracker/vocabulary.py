@@ -141,3 +141,12 @@ def label(value, locale: str) -> str:
     """The Korean or English label of an enum member."""
     ko, en = _LABELS[type(value)][value]
     return en if locale == "en" else ko
+
+
+def parse_label(enum_cls, text: str):
+    """The member of ``enum_cls`` whose value, Korean or English label this is, else None."""
+    wanted = normalise_label(text)
+    for member, names in _LABELS[enum_cls].items():
+        if wanted in {normalise_label(n) for n in (member.value, *names)}:
+            return member
+    return None

@@ -73,6 +73,8 @@ MATRIX = {
     "auth.change_password": [("GET", "/auth/password", everyone(200))],
     "accounts.index": [("GET", "/accounts/", managers_only())],
     "accounts.new": [("GET", "/accounts/new", managers_only())],
+    "accounts.import_file": [("GET", "/accounts/import", managers_only()),
+                             ("POST", "/accounts/import", managers_only())],
     "accounts.detail": [("GET", "/accounts/{member_id}", managers_only())],
     "accounts.set_active": [("POST", "/accounts/{member_id}/active/1", managers_only(302))],
     "accounts.reset_password": [("POST", "/accounts/{member_id}/reset-password", managers_only(200))],

@@ -1,7 +1,8 @@
 """Account management forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice, SelectMultipleField, StringField, widgets
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, EmailField, SelectChoice, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tracker.formatting import label
@@ -43,3 +44,9 @@ class RolesForm(FlaskForm):
 
 class ActionForm(FlaskForm):
     """A button that posts: only the CSRF token."""
+
+
+class PeopleImportForm(FlaskForm):
+    file = FileField(_l("File (CSV, XLSX or JSON)"), validators=[FileRequired(_l("Choose a file."))])
+    dry_run = BooleanField(_l("Only check the file; save nothing"))
+    skip_invalid = BooleanField(_l("Save the good rows even if some rows are wrong"))

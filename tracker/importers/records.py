@@ -28,14 +28,15 @@ class IdeaRecord:
 
 
 @dataclass
-class ImportReport:
+class Report:
+    """What an import did (or, on a dry run, would do), row by row."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
     errors: list[RowError] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
-    teams_created: list[str] = field(default_factory=list)
     file_error: str | None = None
     dry_run: bool = False
     written: bool = False
@@ -43,3 +44,8 @@ class ImportReport:
     @property
     def ok(self) -> bool:
         return self.file_error is None and self.rejected == 0
+
+
+@dataclass
+class ImportReport(Report):
+    teams_created: list[str] = field(default_factory=list)

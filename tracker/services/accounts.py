@@ -151,10 +151,10 @@ def set_active(user: User, active: bool, *, actor: User, address: str | None) ->
                  subject=user, address=address)
 
 
-def set_roles(user: User, roles: set[Role], *, actor: User, address: str | None) -> None:
+def set_roles(user: User, roles: set[Role], *, actor: User | None, address: str | None) -> None:
     if not roles:
         raise ValidationFailed([("roles", _("Choose at least one role."))])
-    if user.id == actor.id and not roles & {Role.MANAGER, Role.ADMIN}:
+    if actor is not None and user.id == actor.id and not roles & {Role.MANAGER, Role.ADMIN}:
         raise ValidationFailed([("roles", _("You cannot remove your own right to manage accounts."))])
     before = {r.value for r in user.role_set}
     if before == {r.value for r in roles}:

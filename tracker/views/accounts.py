@@ -5,7 +5,8 @@ from flask_login import current_user
 
 from tracker import permissions
 from tracker.extensions import db
-from tracker.forms.accounts import AccountForm, ActionForm, RolesForm
+from tracker.forms.accounts import AccountForm, ActionForm, PeopleImportForm, RolesForm
+from tracker.importers.people import import_people
 from tracker.services import accounts
 from tracker.services.errors import ValidationFailed
 
@@ -87,3 +88,19 @@ def reset_password(user_id: int):
     password = accounts.reset_password(user, actor=current_user, address=request.remote_addr)
     db.session.commit()
     return render_template("accounts/created.html", user=user, password=password, reset=True)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+def import_file():
+    form = PeopleImportForm()
+    report = None
+    if form.validate_on_submit():
+        upload = form.file.data
+        report = import_people(upload.read(), upload.filename or "upload.csv", actor=current_user,
+                               address=request.remote_addr, dry_run=form.dry_run.data,
+                               skip_invalid=form.skip_invalid.data)
+        if report.written:
+            db.session.commit()
+        else:
+            db.session.rollback()
+    return render_template("accounts/import.html", form=form, report=report)
