@@ -8,7 +8,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 export FLASK_APP := app
 
-.PHONY: run setup install test test-deps browser-deps translations extract-messages clean
+.PHONY: run serve setup install test test-deps browser-deps translations extract-messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,11 @@ setup: install instance/secret_key
 
 run: setup
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# As in production: gunicorn with several workers (set SECRET_KEY and DATABASE_URL there).
+WORKERS ?= 2
+serve: install
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - app:app
 
 # Debian's Chromium and Korean fonts for the browser tests; axe-core from the npm registry.
 browser-deps:
