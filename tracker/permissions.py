@@ -8,6 +8,7 @@ Where a list must be filtered in the database, the rule's SQL twin stands right 
 | see a proposal | own teams' | matched subcommittees' | all |
 | see past cohorts (archived teams) | yes | yes | yes |
 | manage accounts | no | no | yes |
+| grant the admin role; reset, deactivate or change an admin | no | no | admin only |
 """
 import sqlalchemy as sa
 
@@ -28,6 +29,17 @@ def is_manager(user) -> bool:
 
 def can_manage_accounts(user) -> bool:
     return is_manager(user)
+
+
+def can_manage_account(user, account) -> bool:
+    """Managers manage accounts, but only an admin touches an admin: no manager makes themself one."""
+    if not can_manage_accounts(user):
+        return False
+    return Role.ADMIN not in account.role_set or Role.ADMIN in user.role_set
+
+
+def can_grant_roles(user, roles) -> bool:
+    return can_manage_accounts(user) and (Role.ADMIN not in roles or Role.ADMIN in user.role_set)
 
 
 def member_team_ids(user) -> set[int]:
@@ -83,5 +95,5 @@ def visible_proposals(user) -> sa.ColumnElement[bool]:
 
 
 def template_globals() -> dict:
-    return {"can_manage_accounts": can_manage_accounts}
+    return {"can_manage_accounts": can_manage_accounts, "can_manage_account": can_manage_account}
 

@@ -82,3 +82,29 @@ def test_demo_accounts_sign_in_with_the_documented_password(app, programme, runn
         client = app.test_client()
         assert client.post("/auth/login", data={"identifier": login, "password": "sosodemo-2025"}).status_code == 302
         assert client.get("/teams/").status_code == 200
+
+
+def test_a_manager_cannot_make_or_take_over_an_admin(app, manager_client, make_account):
+    admin = make_account(Role.ADMIN, name="시스템관리자")
+    member = make_account(Role.MEMBER)
+    me = db.session.scalar(sa.select(User).where(User.name == "운영담당"))
+
+    assert manager_client.post(f"/accounts/{me.id}", data={"roles": ["manager", "admin"]}).status_code == 403
+    assert manager_client.post(f"/accounts/{member.id}", data={"roles": ["admin"]}).status_code == 403
+    assert manager_client.post(f"/accounts/{admin.id}/reset-password").status_code == 403
+    assert manager_client.post(f"/accounts/{admin.id}/active/0").status_code == 403
+    page = manager_client.post("/accounts/new", data={"name": "새관리자", "staff_id": "x-1",
+                                                      "roles": ["admin"]}).get_data(as_text=True)
+    assert "관리자 역할은 관리자만 줄 수 있습니다." in page
+    assert "관리자 계정은 관리자만 바꿀 수 있습니다." in manager_client.get(f"/accounts/{admin.id}").get_data(as_text=True)
+    for user in (me, member, admin):
+        db.session.refresh(user)
+    assert Role.ADMIN not in me.role_set and Role.ADMIN not in member.role_set
+    assert admin.is_active and not admin.must_change_password
+    assert db.session.scalar(sa.select(User).where(User.staff_id == "x-1")) is None
+
+    admin_client = app.test_client()
+    admin_client.post("/auth/login", data={"identifier": admin.staff_id, "password": PASSWORD})
+    assert admin_client.post(f"/accounts/{member.id}", data={"roles": ["member", "admin"]}).status_code == 302
+    db.session.refresh(member)
+    assert Role.ADMIN in member.role_set

@@ -85,3 +85,11 @@ def test_a_manager_imports_from_the_web(programme, manager_client):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 5
     empty = manager_client.post("/accounts/import", data={}, content_type="multipart/form-data")
     assert "파일을 고르세요." in empty.get_data(as_text=True)
+
+
+def test_a_managers_file_cannot_hand_out_the_admin_role(programme, manager_client):
+    rows = ROWS[:2] + [["권한상승", "", "G-9999", "", "관리자", "", "", "", "", ""]]
+    data = {"file": (io.BytesIO(csv_bytes(rows)), "people.csv")}
+    page = manager_client.post("/accounts/import", data=data, content_type="multipart/form-data").get_data(as_text=True)
+    assert "관리자 역할은 관리자만 줄 수 있습니다." in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 1  # only the manager

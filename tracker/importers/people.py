@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from tracker import permissions
 from tracker.importers.cells import cell_text, header_index, match_headers
 from tracker.importers.readers import read_table
 from tracker.importers.records import FileProblem, Report, RowError
@@ -71,7 +72,7 @@ def import_people(data: bytes, filename: str, *, actor: User | None, address: st
         headers, report.unknown_columns = match_headers(table.headers, _INDEX)
         if "name" not in headers.values():
             raise FileProblem(_("There is no name column (이름 or name)."))
-        records = _records(table.rows, headers, report)
+        records = _records(table.rows, headers, report, actor)
     except FileProblem as problem:
         report.file_error = str(problem)
         return report
@@ -84,7 +85,7 @@ def import_people(data: bytes, filename: str, *, actor: User | None, address: st
     return report
 
 
-def _records(rows, headers, report: PeopleReport) -> list[PersonRecord]:
+def _records(rows, headers, report: PeopleReport, actor: User | None) -> list[PersonRecord]:
     records, first_row = [], {}
     team_cache: dict[str, list[Team]] = {}
     for row_no, raw in rows:
@@ -97,6 +98,9 @@ def _records(rows, headers, report: PeopleReport) -> list[PersonRecord]:
             errors.append(RowError(row_no, _column(headers, "email"), _(
                 "The same person appears twice in this file (first in row %(row)d).",
                 row=first_row[record.identity])))
+        if record is not None and actor is not None and not permissions.can_grant_roles(actor, record.roles):
+            errors.append(RowError(row_no, _column(headers, "roles"),
+                                   _("Only an admin can give the admin role.")))
         report.errors.extend(errors)
         if not errors and record is not None:
             first_row[record.identity] = row_no

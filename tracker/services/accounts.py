@@ -10,10 +10,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from tracker import permissions
 from tracker.extensions import db, utcnow
 from tracker.models import Role, User, UserRole
 from tracker.services import audit
-from tracker.services.errors import ValidationFailed
+from tracker.services.errors import NotAllowed, ValidationFailed
 
 MIN_PASSWORD_LENGTH = 10
 # Checked against when the account does not exist, so that both failures take the same time.
@@ -71,6 +72,8 @@ def _failure_reason(user: User | None, password_ok: bool) -> str:
 
 def create_account(account: NewAccount, *, actor: User | None, address: str | None) -> tuple[User, str]:
     """A new account with a temporary password (returned once, to hand to the person)."""
+    if actor is not None and not permissions.can_grant_roles(actor, set(account.roles)):
+        raise NotAllowed("only an admin grants the admin role")
     _validate_new_account(account)
     password = temporary_password()
     user = User(
@@ -130,6 +133,7 @@ def password_problems(new: str, current: str | None = None) -> list[tuple[str, s
 
 def reset_password(user: User, *, actor: User, address: str | None) -> str:
     """A manager's reset: a new temporary password that must be changed at the next sign-in."""
+    _check_may_manage(actor, user)
     password = temporary_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
@@ -140,6 +144,7 @@ def reset_password(user: User, *, actor: User, address: str | None) -> str:
 
 def set_active(user: User, active: bool, *, actor: User, address: str | None) -> None:
     """Deactivating ends the account's sessions at once; its records stay."""
+    _check_may_manage(actor, user)
     if user.id == actor.id and not active:
         raise ValidationFailed([("active", _("You cannot deactivate your own account."))])
     if user.is_active == active:
@@ -151,7 +156,15 @@ def set_active(user: User, active: bool, *, actor: User, address: str | None) ->
                  subject=user, address=address)
 
 
+def _check_may_manage(actor: User | None, user: User) -> None:
+    if actor is not None and not permissions.can_manage_account(actor, user):
+        raise NotAllowed("only an admin manages an admin account")
+
+
 def set_roles(user: User, roles: set[Role], *, actor: User | None, address: str | None) -> None:
+    _check_may_manage(actor, user)
+    if actor is not None and not permissions.can_grant_roles(actor, roles):
+        raise NotAllowed("only an admin grants the admin role")
     if not roles:
         raise ValidationFailed([("roles", _("Choose at least one role."))])
     if actor is not None and user.id == actor.id and not roles & {Role.MANAGER, Role.ADMIN}:

@@ -15,3 +15,7 @@ class ValidationFailed(DomainError):
     def __init__(self, reasons: list[tuple[str, str]]):
         super().__init__("; ".join(message for _, message in reasons))
         self.reasons = reasons
+
+
+class NotAllowed(DomainError):
+    """The person may not do this; views answer 403."""

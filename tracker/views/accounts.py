@@ -8,7 +8,7 @@ from tracker.extensions import db
 from tracker.forms.accounts import AccountForm, ActionForm, PeopleImportForm, RolesForm
 from tracker.importers.people import import_people
 from tracker.services import accounts
-from tracker.services.errors import ValidationFailed
+from tracker.services.errors import NotAllowed, ValidationFailed
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -43,6 +43,8 @@ def new():
         except ValidationFailed as failure:
             for field, message in failure.reasons:
                 getattr(form, field).errors.append(message)
+        except NotAllowed:
+            form.roles.errors.append(_("Only an admin can give the admin role."))
         else:
             db.session.commit()
             return render_template("accounts/created.html", user=user, password=password)

@@ -4,7 +4,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
 from tracker.extensions import db
-from tracker.services.errors import NotFound
+from tracker.services.errors import NotAllowed, NotFound
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -16,6 +16,7 @@ def register_error_handlers(app: Flask) -> None:
     for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, page(status))
     app.register_error_handler(NotFound, page(404))
+    app.register_error_handler(NotAllowed, page(403))
 
     @app.errorhandler(CSRFError)
     def form_expired(_error):
