@@ -7,15 +7,34 @@ Where a list must be filtered in the database, the rule's SQL twin stands right 
 | see a team | own teams | teams of matched subcommittees | all |
 | see a proposal | own teams' | matched subcommittees' | all |
 | see past cohorts (archived teams) | yes | yes | yes |
+| log an idea in a team | own active teams | no | yes |
+| edit a proposal | as author or subcommittee member, at idea / developing | no | yes |
+| move a proposal | the workflow table's rows for author / subcommittee / mentor (services/workflow.py) | | yes |
+| comment on a proposal | own teams' | matched subcommittees' | yes |
+| carry an idea over to another cohort | into own active team | no | yes |
 | manage accounts | no | no | yes |
 | grant the admin role; reset, deactivate or change an admin | no | no | admin only |
 """
+import enum
+
 import sqlalchemy as sa
 
 from tracker.extensions import db
-from tracker.models import Proposal, Role, Subcommittee, Team, TeamStatus
+from tracker.models import Proposal, Role, Stage, Subcommittee, Team, TeamStatus
 
 MANAGING_ROLES = {Role.MANAGER, Role.ADMIN}
+EDITABLE_STAGES = (Stage.IDEA, Stage.DEVELOPING)
+CARRIABLE_STAGES = (Stage.IDEA, Stage.DEVELOPING, Stage.NOT_SELECTED, Stage.WITHDRAWN)
+
+
+class Relation(enum.StrEnum):
+    """What a person is to one proposal; the workflow table grants moves by relation."""
+
+    AUTHOR = "author"
+    SUBCOMMITTEE_MEMBER = "subcommittee_member"
+    TEAM_MEMBER = "team_member"
+    MENTOR = "mentor"
+    MANAGER = "manager"
 
 
 def _signed_in(user) -> bool:
@@ -94,6 +113,68 @@ def visible_proposals(user) -> sa.ColumnElement[bool]:
                   Proposal.subcommittee_id.in_(mentored_subcommittee_ids(user)))
 
 
+def relations(user, proposal: Proposal) -> set[Relation]:
+    if not _signed_in(user):
+        return set()
+    found = set()
+    if is_manager(user):
+        found.add(Relation.MANAGER)
+    if any(a.user_id == user.id for a in proposal.authors):
+        found.add(Relation.AUTHOR)
+    for membership in user.memberships:
+        if membership.team_id == proposal.team_id:
+            found.add(Relation.TEAM_MEMBER)
+            if proposal.subcommittee_id is None or membership.subcommittee_id == proposal.subcommittee_id:
+                found.add(Relation.SUBCOMMITTEE_MEMBER)
+    if proposal.subcommittee_id is not None and proposal.subcommittee_id in mentored_subcommittee_ids(user):
+        found.add(Relation.MENTOR)
+    return found
+
+
+def can_log_idea(user, team: Team) -> bool:
+    if is_manager(user):
+        return True
+    return team.status == TeamStatus.ACTIVE and team.id in member_team_ids(user)
+
+
+def teams_for_new_ideas(user) -> sa.ColumnElement[bool]:
+    """``can_log_idea`` as a WHERE clause."""
+    if not _signed_in(user):
+        return sa.false()
+    if is_manager(user):
+        return sa.true()
+    return sa.and_(Team.status == TeamStatus.ACTIVE, Team.id.in_(member_team_ids(user)))
+
+
+def can_edit_proposal(user, proposal: Proposal) -> bool:
+    found = relations(user, proposal)
+    if Relation.MANAGER in found:
+        return True
+    return proposal.stage in EDITABLE_STAGES and bool(
+        found & {Relation.AUTHOR, Relation.SUBCOMMITTEE_MEMBER})
+
+
+def can_move_proposal(user, proposal: Proposal) -> bool:
+    """The gate before the workflow table: seeing it is the least one needs to move it."""
+    return can_view_proposal(user, proposal)
+
+
+def can_comment(user, proposal: Proposal) -> bool:
+    return bool(relations(user, proposal) & {Relation.MANAGER, Relation.TEAM_MEMBER, Relation.MENTOR})
+
+
+def can_carry_over(user, proposal: Proposal, team: Team | None = None) -> bool:
+    """Bring an unfinished or unselected idea into another (active) cohort without retyping it."""
+    if not can_view_proposal(user, proposal) or proposal.stage not in CARRIABLE_STAGES:
+        return False
+    if team is None:
+        return is_manager(user) or bool(member_team_ids(user) - {proposal.team_id})
+    return (team.id != proposal.team_id and team.status == TeamStatus.ACTIVE
+            and can_log_idea(user, team))
+
+
 def template_globals() -> dict:
-    return {"can_manage_accounts": can_manage_accounts, "can_manage_account": can_manage_account}
+    return {"can_manage_accounts": can_manage_accounts, "can_manage_account": can_manage_account,
+            "can_edit_proposal": can_edit_proposal, "can_comment": can_comment,
+            "can_carry_over": can_carry_over}
 

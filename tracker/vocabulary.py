@@ -119,6 +119,8 @@ FIELD_LABELS = {
     "created_on": ("등록일", "Registered on"),
     "subcommittee": ("분과", "Subcommittee"),
     "authors": ("제안자", "Authors"),
+    "references": ("벤치마킹 사례", "Benchmarked cases"),
+    "builds_on": ("발전시킨 이전 제안 번호", "Builds on proposal no."),
 }
 
 

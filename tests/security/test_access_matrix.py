@@ -85,6 +85,27 @@ MATRIX = {
         ("GET", "/teams/{team1}", everyone(200)),
     ],
     "proposals.index": [("GET", "/proposals/", everyone(200))],
+    "proposals.similar_hints": [("GET", "/proposals/similar?q=빈집", everyone(200))],
+    "proposal_work.new": [("GET", "/proposals/new", {**everyone(200), "mentor": 403})],
+    "proposal_work.edit": [
+        ("GET", "/proposals/{p_youth}/edit", visible_to(200, "member")),
+        ("GET", "/proposals/{p_culture}/edit", managers_only()),  # another subcommittee's; mentors never edit
+        ("GET", "/proposals/{p_archived}/edit", managers_only()),
+    ],
+    "proposal_work.move": [
+        ("POST", "/proposals/{p_youth}/move/develop", visible_to(302, "member")),
+        ("POST", "/proposals/{p_other}/move/withdraw", {**everyone(403), "manager": 302, "admin": 302}),
+    ],
+    "proposal_work.comment": [
+        ("POST", "/proposals/{p_culture}/comments", visible_to(302, "member", "mentor")),
+        ("POST", "/proposals/{p_archived}/comments", managers_only(302)),
+    ],
+    "proposal_work.carry_over": [
+        ("POST", "/proposals/{p_archived}/carry-over", everyone(403)),  # selected: nothing to carry over
+        ("POST", "/proposals/{p_other}/carry-over", managers_only(400)),  # its member has no other team
+    ],
+    "notifications.index": [("GET", "/notifications/", everyone(200))],
+    "notifications.mark_read": [("POST", "/notifications/read", everyone(302))],
     "proposals.detail": [
         ("GET", "/proposals/{p_youth}", visible_to(200, "member")),
         ("GET", "/proposals/{p_culture}", visible_to(200, "member", "mentor")),
@@ -127,8 +148,8 @@ def test_route_matrix(app, world, person):
                 ok = got == want
             if not ok:
                 failures.append(f"{person} {method} {url}: got {got}, want {want}")
-            if method == "POST":
-                client = _client_for(app, person, world)  # the post may have signed out
+            if endpoint == "auth.logout":
+                client = _client_for(app, person, world)
     assert failures == []
 
 

@@ -53,6 +53,8 @@ class Proposal(CreatedAtMixin, db.Model):
     created_on: Mapped[date | None]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     review_round: Mapped[int] = mapped_column(default=1)
+    # Bumped by every ORM update (UPDATE ... WHERE version = ?): a stale save is caught, not lost.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     # Stable identity of an imported record within its team: re-imports update, never duplicate.
     source_key: Mapped[str | None] = mapped_column(sa.String(64))
     builds_on_id: Mapped[int | None] = mapped_column(
@@ -76,6 +78,8 @@ class Proposal(CreatedAtMixin, db.Model):
     carried_over_from: Mapped["Proposal | None"] = relationship(
         remote_side=[id], foreign_keys=[carried_over_from_id]
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
     @property
     def author_names(self) -> list[str]:
@@ -145,6 +149,8 @@ class ProposalRevision(CreatedAtMixin, db.Model):
     # {"field": [old, new], ...} with JSON-friendly values
     changes: Mapped[dict] = mapped_column(sa.JSON)
     note: Mapped[str | None] = mapped_column(sa.Text)
+    # The proposal's version this edit produced: what changed since version N is the revisions after N.
+    proposal_version: Mapped[int | None]
 
     proposal: Mapped[Proposal] = relationship()
     actor: Mapped[User | None] = relationship()

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker import permissions
 from tracker.extensions import db
 from tracker.models import (
+    Comment,
     MentorAssignment,
     Membership,
     Proposal,
@@ -16,6 +17,7 @@ from tracker.models import (
     StageChange,
     Subcommittee,
     Team,
+    User,
 )
 from tracker.services.errors import NotFound
 
@@ -46,6 +48,40 @@ class ProposalFilter:
     subcommittee_id: int | None = None
     stage: Stage | None = None
     text: str | None = None
+    department: str | None = None
+    author: str | None = None
+    sort: str = "team"
+
+
+SEARCHED_COLUMNS = (Proposal.title, Proposal.summary, Proposal.problem, Proposal.proposal_text,
+                    Proposal.expected_effect, Proposal.beneficiaries, Proposal.department)
+SORTS = {
+    "team": (Proposal.team_id.desc(), Proposal.id),
+    "newest": (Proposal.id.desc(),),
+    "oldest": (Proposal.id,),
+    "title": (Proposal.title, Proposal.id),
+    "updated": (Proposal.updated_at.desc(), Proposal.id.desc()),
+    "stage": (Proposal.stage, Proposal.id),
+}
+
+
+def _contains(column, text: str):
+    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return column.ilike(pattern, escape="\\")
+
+
+def _search_conditions(filters: ProposalFilter) -> list:
+    """Every word of the search somewhere in the proposal's texts: partial words match ("빈집")."""
+    conditions = []
+    for word in (filters.text or "").split():
+        conditions.append(sa.or_(*(_contains(column, word) for column in SEARCHED_COLUMNS)))
+    if filters.department:
+        conditions.append(_contains(Proposal.department, filters.department))
+    if filters.author:
+        conditions.append(Proposal.authors.any(sa.or_(
+            _contains(ProposalAuthor.name, filters.author),
+            ProposalAuthor.user.has(_contains(User.name, filters.author)))))
+    return conditions
 
 
 @dataclass
@@ -67,6 +103,13 @@ class ProposalPage:
     revisions: list[ProposalRevision]
     built_upon_by: list[Proposal] = field(default_factory=list)
     carried_over_to: list[Proposal] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+
+    def history(self, newest_first: bool = False) -> list[StageChange | ProposalRevision]:
+        """Stage changes and edits in one timeline."""
+        entries = sorted([*self.stage_changes, *self.revisions],
+                         key=lambda e: (e.created_at, isinstance(e, ProposalRevision), e.id))
+        return entries[::-1] if newest_first else entries
 
 
 def _stage_counts(team_id: int | None = None) -> dict[tuple[int, Stage], int]:
@@ -103,6 +146,13 @@ def get_team(team_id: int) -> Team:
     return team
 
 
+def team_member_choices(team_id: int) -> list[tuple[int, str]]:
+    """The team's members as (account id, name), for choosing co-authors."""
+    return [(user_id, name) for user_id, name in db.session.execute(
+        sa.select(User.id, User.name).join(Membership, Membership.user_id == User.id)
+        .where(Membership.team_id == team_id).order_by(User.name, User.id))]
+
+
 def team_page(team_id: int) -> TeamPage:
     team = get_team(team_id)
     sub_counts = dict(db.session.execute(
@@ -130,17 +180,14 @@ def proposal_list(filters: ProposalFilter, page: int, per_page: int, viewer) -> 
         conditions.append(Proposal.subcommittee_id == filters.subcommittee_id)
     if filters.stage:
         conditions.append(Proposal.stage == filters.stage)
-    if filters.text:
-        pattern = "%" + filters.text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        conditions.append(sa.or_(Proposal.title.ilike(pattern, escape="\\"),
-                                 Proposal.summary.ilike(pattern, escape="\\")))
+    conditions.extend(_search_conditions(filters))
     total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(*conditions))
     page = min(max(1, page), max(1, -(-total // per_page)))  # past the last page: the last page
     items = db.session.scalars(
         sa.select(Proposal).where(*conditions)
         .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
                  selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
-        .order_by(Proposal.team_id.desc(), Proposal.id)
+        .order_by(*SORTS.get(filters.sort, SORTS["team"]))
         .limit(per_page).offset((page - 1) * per_page)).all()
     return ProposalListPage(list(items), total, page, per_page)
 
@@ -165,10 +212,14 @@ def proposal_page(proposal_id: int) -> ProposalPage:
         sa.select(Proposal).where(sa.or_(Proposal.builds_on_id == proposal.id,
                                          Proposal.carried_over_from_id == proposal.id))
         .options(joinedload(Proposal.team))).all()
+    comments = db.session.scalars(
+        sa.select(Comment).where(Comment.proposal_id == proposal.id)
+        .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)).all()
     return ProposalPage(
         proposal, list(changes), list(revisions),
         built_upon_by=[p for p in descendants if p.builds_on_id == proposal.id],
         carried_over_to=[p for p in descendants if p.carried_over_from_id == proposal.id],
+        comments=list(comments),
     )
 
 

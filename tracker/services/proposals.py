@@ -133,8 +133,10 @@ def apply_imported(proposal: Proposal, diff: ImportedDiff, *, actor: User | None
         if "authors" in diff.changes:
             proposal.authors = [ProposalAuthor(name=n, position=i)
                                 for i, n in enumerate(diff.author_names)]
+        # the flush writes the row once, so the version it makes is the next one
         db.session.add(ProposalRevision(proposal=proposal, actor=actor, source=IMPORT_ACTION,
-                                        changes=diff.changes, note=note))
+                                        changes=diff.changes, note=note,
+                                        proposal_version=proposal.version + 1))
     if diff.new_stage is not None:
         db.session.add(StageChange(proposal=proposal, from_stage=proposal.stage,
                                    to_stage=diff.new_stage, action=IMPORT_ACTION, actor=actor,

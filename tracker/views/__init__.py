@@ -1,7 +1,7 @@
 """Blueprints: one module each."""
 from flask import Flask
 
-from tracker.views import accounts, auth, main, proposals, teams
+from tracker.views import accounts, auth, main, notifications, proposal_work, proposals, teams
 
 
 def register_blueprints(app: Flask) -> None:
@@ -10,3 +10,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(teams.bp)
     app.register_blueprint(proposals.bp)
+    app.register_blueprint(proposal_work.bp)
+    app.register_blueprint(notifications.bp)

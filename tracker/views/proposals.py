@@ -1,10 +1,10 @@
-"""Proposals: the filtered list and one proposal with its history."""
+"""Proposals to read: the filtered list, one proposal with its history, and similar-idea hints."""
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 
 from tracker import permissions
-from tracker.forms.proposals import ProposalFilterForm
-from tracker.services import archive
+from tracker.forms.proposals import CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
+from tracker.services import archive, ideas, similar, workflow
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
@@ -14,18 +14,40 @@ def index():
     form = ProposalFilterForm(request.args)
     form.validate()
     filters = archive.ProposalFilter(
-        team_id=form.team.data, subcommittee_id=form.subcommittee.data,
-        stage=form.stage_value(), text=(form.q.data or "").strip() or None)
+        team_id=form.team.data, subcommittee_id=form.subcommittee.data, stage=form.stage_value(),
+        text=(form.q.data or "").strip() or None, department=(form.department.data or "").strip() or None,
+        author=(form.author.data or "").strip() or None,
+        sort=form.sort.data if form.sort.data in archive.SORTS else "team")
     result = archive.proposal_list(filters, form.page.data or 1,
                                    current_app.config["PROPOSALS_PER_PAGE"], current_user)
     teams = archive.teams_with_subcommittees(current_user)
     return render_template("proposals/index.html", form=form, filters=filters, result=result,
-                           teams=teams)
+                           teams=teams, sorts=list(archive.SORTS))
 
 
 @bp.get("/<int(max=2147483647):proposal_id>")
 def detail(proposal_id: int):
     page = archive.proposal_page(proposal_id)
-    if not permissions.can_view_proposal(current_user, page.proposal):
+    proposal = page.proposal
+    if not permissions.can_view_proposal(current_user, proposal):
         abort(403)
-    return render_template("proposals/detail.html", page=page)
+    newest_first = request.args.get("order") == "newest"
+    carry_targets = [t for t in ideas.teams_for_new_ideas(current_user)
+                     if permissions.can_carry_over(current_user, proposal, t)]
+    carry_form = CarryOverForm()
+    carry_form.team.choices = [(t.id, t.name) for t in carry_targets]
+    return render_template(
+        "proposals/detail.html", page=page, history=page.history(newest_first), newest_first=newest_first,
+        moves=workflow.allowed_moves(current_user, proposal), move_form=MoveForm(),
+        comment_form=CommentForm(), carry_form=carry_form,
+        similar_ideas=similar.similar_ideas(f"{proposal.title} {proposal.summary or ''}", current_user,
+                                            exclude_id=proposal.id))
+
+
+@bp.get("/similar")
+def similar_hints():
+    """The hint list under the title field while someone types (fetched by a script)."""
+    text = request.args.get("q", "")[:700]
+    exclude = request.args.get("exclude", type=int)
+    found = similar.similar_ideas(text, current_user, exclude_id=exclude)
+    return render_template("proposals/_similar.html", similar_ideas=found)

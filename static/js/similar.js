@@ -1,0 +1,30 @@
+// Similar ideas under the title while someone types: the server renders the list.
+(function () {
+  "use strict";
+  var box = document.getElementById("similar-ideas");
+  if (!box) { return; }
+  var fields = ["title", "summary"].map(function (id) { return document.getElementById(id); })
+    .filter(Boolean);
+  var timer = null;
+  var last = "";
+
+  function lookup() {
+    var text = fields.map(function (f) { return f.value; }).join(" ").trim();
+    if (text === last) { return; }
+    last = text;
+    var url = box.dataset.url + "?q=" + encodeURIComponent(text);
+    if (box.dataset.exclude) { url += "&exclude=" + encodeURIComponent(box.dataset.exclude); }
+    fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) { if (text === last) { box.innerHTML = html; } })
+      .catch(function () { /* a hint only: the form works without it */ });
+  }
+
+  fields.forEach(function (f) {
+    f.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(lookup, 250);
+    });
+  });
+  if (fields.some(function (f) { return f.value; })) { lookup(); }
+}());

@@ -1,0 +1,114 @@
+"""Every move of the workflow table, for every kind of person, through the web; and its guards."""
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tests.functional.cohort import PEOPLE, make_cohort, signed_in
+from tracker.extensions import db
+from tracker.models import Proposal, Stage, StageChange
+from tracker.services.workflow import MOVES
+
+# DESIGN.md's table, written out independently of the code's: action -> (from, to, who may).
+AUTHORS, SUBCOMMITTEE, MENTORS, MANAGERS = {"author"}, {"author", "sub_member"}, {"mentor"}, {"manager"}
+EXPECTED = {
+    "develop": (Stage.IDEA, Stage.DEVELOPING, AUTHORS | SUBCOMMITTEE | MANAGERS),
+    "submit": (Stage.DEVELOPING, Stage.IN_REVIEW, AUTHORS | MANAGERS),
+    "request_changes": (Stage.IN_REVIEW, Stage.DEVELOPING, MENTORS | MANAGERS),
+    "shortlist": (Stage.IN_REVIEW, Stage.SHORTLISTED, MANAGERS),
+    "present": (Stage.SHORTLISTED, Stage.PRESENTED, MANAGERS),
+    "select": (Stage.PRESENTED, Stage.SELECTED, MANAGERS),
+    "not_select": (Stage.PRESENTED, Stage.NOT_SELECTED, MANAGERS),
+    "hand_off": (Stage.SELECTED, Stage.HANDED_OFF, MANAGERS),
+    "adopt": (Stage.HANDED_OFF, Stage.ADOPTED, MANAGERS),
+    "decline": (Stage.HANDED_OFF, Stage.DECLINED, MANAGERS),
+    "complete": (Stage.ADOPTED, Stage.COMPLETED, MANAGERS),
+    "withdraw": (Stage.DEVELOPING, Stage.WITHDRAWN, AUTHORS | MANAGERS),
+    "reopen": (Stage.WITHDRAWN, Stage.DEVELOPING, MANAGERS),
+}
+READY = dict(summary="빈집을 청년 주거로", problem="빈집 증가", proposal_text="리모델링 지원",
+             expected_effect="청년 유입", department="건축과")
+
+
+@pytest.fixture
+def cohort(programme, make_account):
+    return make_cohort(make_account)
+
+
+def test_the_table_in_code_is_the_table_in_the_design():
+    assert {m.action for m in MOVES} == set(EXPECTED)
+
+
+def _set_up(cohort, action):
+    source = EXPECTED[action][0]
+    if action == "reopen":  # withdrawn from developing: reopening goes back there
+        proposal = cohort.proposal(Stage.DEVELOPING, **READY)
+        db.session.add(StageChange(proposal=proposal, from_stage=Stage.DEVELOPING, to_stage=Stage.WITHDRAWN,
+                                   action="withdraw"))
+        proposal.stage = Stage.WITHDRAWN
+        db.session.commit()
+        return proposal
+    proposal = cohort.proposal(source, **READY)
+    if action == "shortlist":
+        cohort.review(proposal)
+    return proposal
+
+
+@pytest.mark.parametrize("action", sorted(EXPECTED))
+def test_every_move_for_every_person(app, cohort, action):
+    source, target, allowed = EXPECTED[action]
+    for person in PEOPLE:
+        proposal = _set_up(cohort, action)
+        client = signed_in(app, cohort.people[person])
+        page = client.get(f"/proposals/{proposal.id}")
+        shows_button = f"/proposals/{proposal.id}/move/{action}" in page.get_data(as_text=True)
+        response = client.post(f"/proposals/{proposal.id}/move/{action}", data={"note": "회의 결과"})
+        db.session.refresh(proposal)
+        if person in allowed:
+            assert shows_button and response.status_code == 302, person
+            assert proposal.stage == target, person
+            last = db.session.scalars(sa.select(StageChange).where(StageChange.proposal_id == proposal.id)
+                                      .order_by(StageChange.id.desc())).first()
+            assert (last.from_stage, last.to_stage, last.actor_id, last.note) == (
+                source, target, cohort.people[person].id, "회의 결과")
+        else:
+            assert not shows_button, person
+            assert response.status_code == 403, person
+            assert proposal.stage == source, person
+
+
+def test_guards_say_what_is_missing(app, cohort):
+    author = signed_in(app, cohort.people["author"])
+    proposal = cohort.proposal(Stage.DEVELOPING, summary="한 줄", problem="문제", proposal_text="제안")
+    page = author.post(f"/proposals/{proposal.id}/move/submit", follow_redirects=True).get_data(as_text=True)
+    assert "기대효과를 입력해야 제출할 수 있습니다." in page
+    db.session.refresh(proposal)
+    assert proposal.stage == Stage.DEVELOPING
+
+    page = author.post(f"/proposals/{proposal.id}/move/withdraw", data={"note": " "},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "이 단계 변경에는 사유를 적은 메모가 필요합니다." in page
+
+    manager = signed_in(app, cohort.people["manager"])
+    in_review = cohort.proposal(Stage.IN_REVIEW, **READY)
+    page = manager.post(f"/proposals/{in_review.id}/move/shortlist", follow_redirects=True).get_data(as_text=True)
+    assert "이번 회차 멘토 검토가 1건 있어야 발표 후보로 올릴 수 있습니다 (지금 0건)." in page
+    selected = cohort.proposal(Stage.SELECTED)
+    page = manager.post(f"/proposals/{selected.id}/move/hand_off", follow_redirects=True).get_data(as_text=True)
+    assert "담당부서를 입력해야 부서로 이관할 수 있습니다." in page
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StageChange)
+                             .where(StageChange.action.not_in(["test", "import"]))) == 0
+
+
+def test_changes_requested_then_resubmitted_starts_a_new_review_round(app, cohort):
+    proposal = cohort.proposal(Stage.DEVELOPING, **READY)
+    author, mentor = signed_in(app, cohort.people["author"]), signed_in(app, cohort.people["mentor"])
+    author.post(f"/proposals/{proposal.id}/move/submit")
+    mentor.post(f"/proposals/{proposal.id}/move/request_changes", data={"note": "예산 근거 보완"})
+    author.post(f"/proposals/{proposal.id}/move/submit")
+    db.session.refresh(proposal)
+    assert proposal.stage == Stage.IN_REVIEW and proposal.review_round == 2
+    page = author.get(f"/proposals/{proposal.id}?order=newest").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert text.index("예산 근거 보완") > text.index("구체화 → 멘토 검토")  # newest first
+

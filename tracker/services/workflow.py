@@ -1,0 +1,148 @@
+"""The one table of stage moves: who may make each move and what it needs.
+
+The buttons on a proposal, the server's checks and the tests all read ``MOVES``; a move not in
+the table does not exist. Who a person is *to a proposal* (author, subcommittee member, mentor of
+its subcommittee, manager) is decided by ``permissions.relations``.
+"""
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from tracker import permissions
+from tracker.extensions import db
+from tracker.models import Proposal, Review, Stage, StageChange, User
+from tracker.permissions import Relation
+from tracker.services.errors import NotAllowed, ValidationFailed
+
+AUTHORS, SUBCOMMITTEE, MENTORS, MANAGERS = (Relation.AUTHOR, Relation.SUBCOMMITTEE_MEMBER,
+                                            Relation.MENTOR, Relation.MANAGER)
+OPEN_STAGES = (Stage.IDEA, Stage.DEVELOPING, Stage.IN_REVIEW, Stage.SHORTLISTED)
+PREVIOUS = "previous"  # a reopened proposal goes back to the stage it was in before
+
+
+def _filled(proposal: Proposal) -> list[str]:
+    needed = [("summary", _("Enter the one-line summary before submitting.")),
+              ("problem", _("Enter the current situation and problem before submitting.")),
+              ("proposal_text", _("Enter the proposal itself before submitting.")),
+              ("expected_effect", _("Enter the expected effect before submitting."))]
+    return [message for name, message in needed if not (getattr(proposal, name) or "").strip()]
+
+
+def _enough_reviews(proposal: Proposal) -> list[str]:
+    done = db.session.scalar(sa.select(sa.func.count(Review.id)).where(
+        Review.proposal_id == proposal.id, Review.round == proposal.review_round,
+        Review.submitted_at.is_not(None)))
+    required = proposal.team.required_reviews
+    if done < required:
+        return [_("%(required)d completed mentor review(s) of this round are needed to shortlist (now %(done)d).",
+                  required=required, done=done)]
+    return []
+
+
+def _presentation_day_reached(proposal: Proposal) -> list[str]:
+    day = proposal.team.presentation_on
+    if day is None or date.today() < day:
+        return [_("It can be marked as presented only on or after the presentation day (%(day)s).",
+                  day=day.isoformat() if day else "–")]
+    return []
+
+
+def _department_set(proposal: Proposal) -> list[str]:
+    if not (proposal.department or "").strip():
+        return [_("Enter the responsible department before handing off.")]
+    return []
+
+
+def _nothing(_proposal: Proposal) -> list[str]:
+    return []
+
+
+@dataclass(frozen=True)
+class Move:
+    action: str
+    sources: tuple[Stage, ...]
+    target: Stage | str
+    who: frozenset[Relation]
+    label: object  # a lazy string: the button
+    guard: Callable[[Proposal], list[str]] = _nothing
+    note_required: bool = False
+    style: str = "primary"
+
+
+MOVES: tuple[Move, ...] = (
+    Move("develop", (Stage.IDEA,), Stage.DEVELOPING, frozenset({AUTHORS, SUBCOMMITTEE, MANAGERS}),
+         _l("Start developing")),
+    Move("submit", (Stage.DEVELOPING,), Stage.IN_REVIEW, frozenset({AUTHORS, MANAGERS}),
+         _l("Submit for mentor review"), guard=_filled),
+    Move("request_changes", (Stage.IN_REVIEW,), Stage.DEVELOPING, frozenset({MENTORS, MANAGERS}),
+         _l("Send back for changes"), note_required=True, style="secondary"),
+    Move("shortlist", (Stage.IN_REVIEW,), Stage.SHORTLISTED, frozenset({MANAGERS}),
+         _l("Shortlist for the presentation"), guard=_enough_reviews),
+    Move("present", (Stage.SHORTLISTED,), Stage.PRESENTED, frozenset({MANAGERS}),
+         _l("Mark as presented"), guard=_presentation_day_reached),
+    Move("select", (Stage.PRESENTED,), Stage.SELECTED, frozenset({MANAGERS}),
+         _l("Select"), note_required=True),
+    Move("not_select", (Stage.PRESENTED,), Stage.NOT_SELECTED, frozenset({MANAGERS}),
+         _l("Not selected"), note_required=True, style="secondary"),
+    Move("hand_off", (Stage.SELECTED,), Stage.HANDED_OFF, frozenset({MANAGERS}),
+         _l("Hand off to the department"), guard=_department_set),
+    Move("adopt", (Stage.HANDED_OFF,), Stage.ADOPTED, frozenset({MANAGERS}),
+         _l("Adopted by the department"), note_required=True),
+    Move("decline", (Stage.HANDED_OFF,), Stage.DECLINED, frozenset({MANAGERS}),
+         _l("Declined by the department"), note_required=True, style="secondary"),
+    Move("complete", (Stage.ADOPTED,), Stage.COMPLETED, frozenset({MANAGERS}),
+         _l("Completed"), note_required=True),
+    Move("withdraw", OPEN_STAGES, Stage.WITHDRAWN, frozenset({AUTHORS, MANAGERS}),
+         _l("Withdraw"), note_required=True, style="danger"),
+    Move("reopen", (Stage.WITHDRAWN, Stage.NOT_SELECTED), PREVIOUS, frozenset({MANAGERS}),
+         _l("Reopen"), note_required=True, style="secondary"),
+)
+MOVES_BY_ACTION = {move.action: move for move in MOVES}
+
+
+def allowed_moves(user: User, proposal: Proposal) -> list[Move]:
+    """The moves this person may try on this proposal now (guards are checked when they try)."""
+    if not permissions.can_move_proposal(user, proposal):
+        return []
+    relations = permissions.relations(user, proposal)
+    return [m for m in MOVES if proposal.stage in m.sources and m.who & relations]
+
+
+def move(proposal: Proposal, action: str, *, actor: User, note: str | None = None) -> StageChange:
+    """Make one move of the table, or raise: NotAllowed (not this person / stage),
+    ValidationFailed (a guard or a missing note, with messages that say what is missing)."""
+    chosen = MOVES_BY_ACTION.get(action)
+    if chosen is None or chosen not in allowed_moves(actor, proposal):
+        raise NotAllowed(f"{action} is not open to this person at {proposal.stage}")
+    note = (note or "").strip() or None
+    problems = chosen.guard(proposal)
+    if chosen.note_required and not note:
+        problems.append(_("This move needs a note saying why."))
+    if problems:
+        raise ValidationFailed([("note", message) for message in problems])
+    target = _previous_stage(proposal) if chosen.target == PREVIOUS else chosen.target
+    if action == "submit" and _was_reviewed_before(proposal):
+        proposal.review_round += 1
+    change = StageChange(proposal=proposal, from_stage=proposal.stage, to_stage=target,
+                         action=action, actor=actor, note=note)
+    db.session.add(change)
+    proposal.stage = target
+    db.session.flush()
+    return change
+
+
+def _previous_stage(proposal: Proposal) -> Stage:
+    before = db.session.scalar(
+        sa.select(StageChange.from_stage).where(StageChange.proposal_id == proposal.id,
+                                                StageChange.to_stage == proposal.stage)
+        .order_by(StageChange.id.desc()).limit(1))
+    return before or Stage.DEVELOPING
+
+
+def _was_reviewed_before(proposal: Proposal) -> bool:
+    return db.session.scalar(sa.select(sa.func.count(StageChange.id)).where(
+        StageChange.proposal_id == proposal.id, StageChange.to_stage == Stage.IN_REVIEW)) > 0

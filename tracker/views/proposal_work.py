@@ -1,0 +1,150 @@
+"""Proposals to change: log an idea, edit (with merge on a stale save), move, comment, carry over."""
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker import permissions
+from tracker.extensions import db
+from tracker.formatting import label
+from tracker.forms.proposals import CarryOverForm, CommentForm, IdeaForm, MoveForm, ProposalForm
+from tracker.services import archive, discussion, editing, ideas, workflow
+from tracker.services.errors import ValidationFailed
+
+bp = Blueprint("proposal_work", __name__, url_prefix="/proposals")
+
+
+def _show_errors(form, failure: ValidationFailed) -> None:
+    for name, message in failure.reasons:
+        target = getattr(form, name, None)
+        if target is None:
+            flash(message, "error")
+        else:
+            target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    teams = ideas.teams_for_new_ideas(current_user)
+    if not teams:
+        abort(403)
+    form = IdeaForm(team=request.args.get("team", type=int))
+    form.team.choices = [(t.id, t.name) for t in teams]
+    if form.validate_on_submit():
+        team = next((t for t in teams if t.id == form.team.data), None)
+        if team is None:
+            abort(403)
+        try:
+            proposal = ideas.log_idea(team, title=form.title.data, summary=form.summary.data,
+                                      subcommittee_id=form.subcommittee.data, actor=current_user)
+        except ValidationFailed as failure:
+            _show_errors(form, failure)
+        else:
+            db.session.commit()
+            flash(_("The idea is saved. Develop it into a full proposal when you are ready."), "info")
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    return render_template("proposals/new.html", form=form, teams=teams)
+
+
+def _proposal_or_404(proposal_id: int):
+    return archive.proposal_page(proposal_id).proposal
+
+
+@bp.route("/<int(max=2147483647):proposal_id>/edit", methods=["GET", "POST"])
+def edit(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    if not permissions.can_edit_proposal(current_user, proposal):
+        abort(403)
+    draft = editing.draft_of(proposal)
+    form = ProposalForm(obj=draft, version=proposal.version)
+    form.subcommittee_id.choices = [("", "–")] + [(s.id, s.name_ko) for s in proposal.team.subcommittees]
+    form.coauthor_ids.choices = archive.team_member_choices(proposal.team_id)
+    if request.method == "GET":
+        form.references.append_entry()  # one empty row for a new case
+    conflicts = []
+    if form.validate_on_submit():
+        try:
+            revision = editing.save(proposal, _draft_from(form), base_version=int(form.version.data),
+                                    actor=current_user)
+            db.session.commit()
+        except ValidationFailed as failure:
+            _show_errors(form, failure)
+        except editing.EditConflict as conflict:
+            db.session.rollback()
+            conflicts = conflict.conflicts
+            form.version.data = conflict.version
+        except StaleDataError:
+            db.session.rollback()
+            flash(_("Somebody saved this proposal at the same moment. Your text is below: save again."), "error")
+            form.version.data = _proposal_or_404(proposal_id).version
+        else:
+            flash(_("Saved.") if revision else _("Nothing was changed."), "info")
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    return render_template("proposals/edit.html", form=form, proposal=proposal, conflicts=conflicts)
+
+
+def _draft_from(form: ProposalForm) -> editing.ProposalDraft:
+    return editing.ProposalDraft(
+        title=form.title.data or "", summary=form.summary.data, problem=form.problem.data,
+        proposal_text=form.proposal_text.data, expected_effect=form.expected_effect.data,
+        beneficiaries=form.beneficiaries.data, department=form.department.data, notes=form.notes.data,
+        budget_krw=form.budget_krw.data, subcommittee_id=form.subcommittee_id.data,
+        coauthor_ids=list(form.coauthor_ids.data or []), builds_on_id=form.builds_on_id.data,
+        references=[editing.ReferenceDraft(r.city.data, r.title.data, r.url.data, r.notes.data)
+                    for r in form.references])
+
+
+@bp.post("/<int(max=2147483647):proposal_id>/move/<action>")
+def move(proposal_id: int, action: str):
+    proposal = _proposal_or_404(proposal_id)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        change = workflow.move(proposal, action, actor=current_user, note=form.note.data)
+    except ValidationFailed as failure:
+        for _field, message in failure.reasons:
+            flash(message, "error")
+    else:
+        db.session.commit()
+        flash(_("Moved to “%(stage)s”.", stage=label(change.to_stage)), "info")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+
+
+@bp.post("/<int(max=2147483647):proposal_id>/comments")
+def comment(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    form = CommentForm()
+    if not permissions.can_comment(current_user, proposal):
+        abort(403)
+    if form.validate_on_submit():
+        try:
+            discussion.add_comment(proposal, form.body.data, actor=current_user)
+        except ValidationFailed as failure:
+            flash(failure.reasons[0][1], "error")
+        else:
+            db.session.commit()
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id, _anchor="comments"))
+    else:
+        flash(_("Write a comment first."), "error")
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id, _anchor="comments"))
+
+
+@bp.post("/<int(max=2147483647):proposal_id>/carry-over")
+def carry_over(proposal_id: int):
+    proposal = _proposal_or_404(proposal_id)
+    if not permissions.can_carry_over(current_user, proposal):
+        abort(403)
+    form = CarryOverForm()
+    teams = {t.id: t for t in ideas.teams_for_new_ideas(current_user)}
+    form.team.choices = [(t.id, t.name) for t in teams.values()]
+    if not form.validate_on_submit() or form.team.data not in teams:
+        abort(400)
+    try:
+        copy = ideas.carry_over(proposal, teams[form.team.data], actor=current_user)
+    except ValidationFailed as failure:
+        flash(failure.reasons[0][1], "error")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id))
+    db.session.commit()
+    flash(_("The idea is carried over; it starts again as an idea in %(team)s.", team=copy.team.name), "info")
+    return redirect(url_for("proposals.detail", proposal_id=copy.id))
