@@ -29,8 +29,8 @@ def test_korean_by_default_from_teams_to_a_proposal(programme, live_server, page
     page.get_by_role("link", name="빈집있는교?").click()
     main = page.locator("main")
     assert "최종 선정" in main.inner_text() and "청년‧인구" in main.inner_text()
-    history = page.get_by_role("table").filter(has_text="가져오기")
-    assert "cohort1_ideas.csv 파일에서 가져옴" in history.inner_text()
+    history = page.locator("#history")
+    assert "가져오기" in history.inner_text() and "cohort1_ideas.csv 파일에서 가져옴" in history.inner_text()
     screenshot(page, "proposal-ko")
 
 
@@ -39,7 +39,7 @@ def test_english_on_request_and_back(programme, live_server, page, screenshot):
     page.goto(live_server + f"/proposals/{house}")
     page.get_by_role("link", name="English").click()
     assert "Selected" in page.locator("main").inner_text()
-    assert page.get_by_role("heading", name="Stage history").is_visible()
+    assert page.get_by_role("heading", name="History", exact=True).is_visible()
     assert page.locator("html").get_attribute("lang") == "en"
     screenshot(page, "proposal-en")
     page.get_by_role("link", name="Teams", exact=True).click()
@@ -50,8 +50,8 @@ def test_english_on_request_and_back(programme, live_server, page, screenshot):
 
 def test_search_finds_the_empty_house_project(programme, live_server, page):
     page.goto(live_server + "/proposals/")
-    page.get_by_label("제목·요약 검색").fill("빈집")
-    page.get_by_label("제목·요약 검색").press("Enter")
+    page.get_by_label("제목·본문 검색").fill("빈집")
+    page.get_by_label("제목·본문 검색").press("Enter")
     page.wait_for_url("**/proposals/?q=*")
     assert page.get_by_role("status").inner_text() == "제안 1건"
     assert page.locator("main h2 a").all_inner_texts() == ["빈집있는교?"]

@@ -59,8 +59,8 @@ def edit(proposal_id: int):
     form = ProposalForm(obj=draft, version=proposal.version)
     form.subcommittee_id.choices = [("", "–")] + [(s.id, s.name_ko) for s in proposal.team.subcommittees]
     form.coauthor_ids.choices = archive.team_member_choices(proposal.team_id)
-    if request.method == "GET":
-        form.references.append_entry()  # one empty row for a new case
+    if request.method == "GET" and draft.references:
+        form.references.append_entry()  # one empty row for a new case (min_entries gives it when none)
     conflicts = []
     if form.validate_on_submit():
         try:
