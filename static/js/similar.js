@@ -15,7 +15,7 @@
     var url = box.dataset.url + "?q=" + encodeURIComponent(text);
     if (box.dataset.exclude) { url += "&exclude=" + encodeURIComponent(box.dataset.exclude); }
     fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
-      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (r) { return r.ok && !r.redirected ? r.text() : ""; })  // signed out: no hint
       .then(function (html) { if (text === last) { box.innerHTML = html; } })
       .catch(function () { /* a hint only: the form works without it */ });
   }

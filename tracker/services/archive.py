@@ -20,6 +20,7 @@ from tracker.models import (
     User,
 )
 from tracker.services.errors import NotFound
+from tracker.services.text_match import contains
 
 
 @dataclass
@@ -65,22 +66,17 @@ SORTS = {
 }
 
 
-def _contains(column, text: str):
-    pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return column.ilike(pattern, escape="\\")
-
-
 def _search_conditions(filters: ProposalFilter) -> list:
     """Every word of the search somewhere in the proposal's texts: partial words match ("빈집")."""
     conditions = []
     for word in (filters.text or "").split():
-        conditions.append(sa.or_(*(_contains(column, word) for column in SEARCHED_COLUMNS)))
+        conditions.append(sa.or_(*(contains(column, word) for column in SEARCHED_COLUMNS)))
     if filters.department:
-        conditions.append(_contains(Proposal.department, filters.department))
+        conditions.append(contains(Proposal.department, filters.department))
     if filters.author:
         conditions.append(Proposal.authors.any(sa.or_(
-            _contains(ProposalAuthor.name, filters.author),
-            ProposalAuthor.user.has(_contains(User.name, filters.author)))))
+            contains(ProposalAuthor.name, filters.author),
+            ProposalAuthor.user.has(contains(User.name, filters.author)))))
     return conditions
 
 

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from tracker import permissions
 from tracker.extensions import db
 from tracker.models import Proposal, Stage, Team
+from tracker.services.text_match import contains
 
 MAX_GRAMS = 16
 MIN_COVER = 0.34
@@ -41,9 +42,8 @@ def grams(text: str) -> list[str]:
     return found
 
 
-def _like(column, gram: str):
-    escaped = gram.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return sa.case((sa.func.lower(column).like(f"%{escaped}%", escape="\\"), 1), else_=0)
+def _hit(column, gram: str):
+    return sa.case((contains(column, gram), 1), else_=0)
 
 
 def similar_ideas(text: str, viewer, *, exclude_id: int | None = None, limit: int = 5) -> list[SimilarIdea]:
@@ -51,7 +51,7 @@ def similar_ideas(text: str, viewer, *, exclude_id: int | None = None, limit: in
     if not query_grams:
         return []
     haystack = Proposal.title + " " + sa.func.coalesce(Proposal.summary, "")
-    hits = sum((_like(haystack, g) for g in query_grams), sa.literal(0))
+    hits = sum((_hit(haystack, g) for g in query_grams), sa.literal(0))
     conditions = [permissions.visible_proposals(viewer), hits >= max(1, round(MIN_COVER * len(query_grams)))]
     if exclude_id is not None:
         conditions.append(Proposal.id != exclude_id)
