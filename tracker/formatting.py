@@ -5,7 +5,7 @@ from flask import Flask, current_app, request
 from flask_babel import format_date, format_decimal, format_time, get_locale
 
 from tracker import permissions, vocabulary
-from tracker.models import Stage
+from tracker.models import Recommendation, Stage
 
 LANGUAGE_COOKIE = "lang"
 
@@ -49,6 +49,10 @@ def label(value) -> str:
     return vocabulary.label(value, current_language()) if value is not None else ""
 
 
+def recommendation_label(value: str) -> str:
+    return label(Recommendation(value))
+
+
 def field_label(name: str) -> str:
     return vocabulary.field_label(name, current_language())
 
@@ -77,6 +81,6 @@ def subcommittee_name(subcommittee) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters.update(kdate=kdate, kdatetime=kdatetime, krw=krw, label=label,
                                  subcommittee_name=subcommittee_name, field_label=field_label,
-                                 change_value=change_value)
+                                 change_value=change_value, recommendation_label=recommendation_label)
     app.jinja_env.globals.update(current_language=current_language, all_stages=list(Stage),
                                  **permissions.template_globals())

@@ -12,6 +12,10 @@ Where a list must be filtered in the database, the rule's SQL twin stands right 
 | move a proposal | the workflow table's rows for author / subcommittee / mentor (services/workflow.py) | | yes |
 | comment on a proposal | own teams' | matched subcommittees' | yes |
 | carry an idea over to another cohort | into own active team | no | yes |
+| review a proposal in review | no | matched subcommittees' | no |
+| read a proposal's reviews | as author or subcommittee member | matched subcommittees' | yes |
+| record a mentoring session | no | in teams they mentor | yes |
+| match mentors, edit the rubric | no | no | yes |
 | manage accounts | no | no | yes |
 | grant the admin role; reset, deactivate or change an admin | no | no | admin only |
 """
@@ -173,8 +177,31 @@ def can_carry_over(user, proposal: Proposal, team: Team | None = None) -> bool:
             and can_log_idea(user, team))
 
 
+def can_review(user, proposal: Proposal) -> bool:
+    return proposal.stage == Stage.IN_REVIEW and Relation.MENTOR in relations(user, proposal)
+
+
+def can_view_reviews(user, proposal: Proposal) -> bool:
+    return bool(relations(user, proposal) & {Relation.AUTHOR, Relation.SUBCOMMITTEE_MEMBER,
+                                             Relation.MENTOR, Relation.MANAGER})
+
+
+def can_record_mentoring(user, team: Team) -> bool:
+    return is_manager(user) or (team.status == TeamStatus.ACTIVE and team.id in mentored_team_ids(user))
+
+
+def can_manage_mentors(user) -> bool:
+    return is_manager(user)
+
+
+def is_mentor(user) -> bool:
+    return _signed_in(user) and Role.MENTOR in user.role_set
+
+
 def template_globals() -> dict:
     return {"can_manage_accounts": can_manage_accounts, "can_manage_account": can_manage_account,
             "can_edit_proposal": can_edit_proposal, "can_comment": can_comment,
-            "can_carry_over": can_carry_over}
+            "can_carry_over": can_carry_over, "can_review": can_review, "can_view_reviews": can_view_reviews,
+            "can_record_mentoring": can_record_mentoring, "can_manage_mentors": can_manage_mentors,
+            "is_manager": is_manager, "is_mentor": is_mentor}
 

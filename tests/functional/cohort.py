@@ -1,11 +1,11 @@
 """A working cohort for workflow tests: people in every relation to one subcommittee's proposals."""
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
 from tracker.extensions import db, utcnow
-from tracker.models import MentorKind, Proposal, ProposalAuthor, Recommendation, Review, Role, Rubric, Stage, StageChange
+from tracker.models import MentorKind, Proposal, ProposalAuthor, Recommendation, Review, Role, Stage, StageChange
+from tracker.services import reviews
 from tracker.services import teams as team_service
 
 PEOPLE = ("author", "sub_member", "team_member", "mentor", "other_mentor", "manager", "outsider")
@@ -28,7 +28,7 @@ class Cohort:
         return proposal
 
     def review(self, proposal: Proposal) -> None:
-        rubric = db.session.scalar(sa.select(Rubric).where(Rubric.team_id == self.team.id)) or Rubric(team=self.team)
+        rubric = reviews.current_rubric(self.team)
         db.session.add(Review(proposal=proposal, mentor=self.people["mentor"], rubric=rubric,
                               round=proposal.review_round, recommendation=Recommendation.APPROVE,
                               submitted_at=utcnow()))

@@ -104,6 +104,13 @@ MATRIX = {
         ("POST", "/proposals/{p_archived}/carry-over", everyone(403)),  # selected: nothing to carry over
         ("POST", "/proposals/{p_other}/carry-over", managers_only(400)),  # its member has no other team
     ],
+    "reviews.index": [("GET", "/reviews/", {**everyone(403), "mentor": 200, "manager": 200, "admin": 200})],
+    "reviews.review": [("GET", "/reviews/proposals/{p_culture}", everyone(403))],  # not in review
+    "mentors.index": [("GET", "/teams/{team2}/mentors", managers_only())],
+    "mentors.rubric": [("GET", "/teams/{team2}/rubric", managers_only())],
+    "mentors.unmatch": [("POST", "/teams/{team2}/mentors/999999/remove", managers_only(404))],
+    "mentors.new_session": [("GET", "/teams/{team2}/mentoring/new", visible_to(200, "mentor")),
+                            ("GET", "/teams/{team3}/mentoring/new", managers_only())],
     "notifications.index": [("GET", "/notifications/", everyone(200))],
     "notifications.mark_read": [("POST", "/notifications/read", everyone(302))],
     "proposals.detail": [

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 from tracker.models.base import str_enum, CreatedAtMixin, UTCDateTime
+from tracker.models.people import User
 from tracker.models.proposal import Proposal
 from tracker.models.team import Subcommittee, Team
 
@@ -44,7 +45,12 @@ class Activity(CreatedAtMixin, db.Model):
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     place: Mapped[str | None] = mapped_column(sa.String(200))
     notes: Mapped[str | None] = mapped_column(sa.Text)
+    # The mentor of a mentoring session, the lecturer of a lecture: who led it, when they have an account.
+    led_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
 
     team: Mapped[Team] = relationship()
+    led_by: Mapped[User | None] = relationship(foreign_keys=[led_by_id])
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
     subcommittees: Mapped[list[Subcommittee]] = relationship(secondary=activity_subcommittee)
     proposals: Mapped[list[Proposal]] = relationship(secondary=activity_proposal)

@@ -1,15 +1,14 @@
-"""Comments on proposals, @mentions, and each person's notifications."""
+"""Comments on proposals and @mentions."""
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
 
 from tracker import permissions
-from tracker.extensions import db, utcnow
-from tracker.models import Comment, Membership, MentorAssignment, Notification, Proposal, User
+from tracker.extensions import db
+from tracker.models import Comment, Membership, MentorAssignment, Proposal, User
+from tracker.services import notifications
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 MAX_COMMENT = 5000
-MENTION, COMMENT = "mention", "comment"
 
 
 def participants(proposal: Proposal) -> list[User]:
@@ -40,30 +39,9 @@ def add_comment(proposal: Proposal, body: str, *, actor: User) -> Comment:
                                            limit=MAX_COMMENT, count=len(body)))])
     comment = Comment(proposal=proposal, author=actor, body=body)
     db.session.add(comment)
-    named = {p.id for p in mentioned(body, participants(proposal))} - {actor.id}
-    authors = {a.user_id for a in proposal.authors if a.user_id is not None} - {actor.id} - named
-    for user_id in named:
-        db.session.add(Notification(user_id=user_id, kind=MENTION, proposal=proposal, comment=comment, actor=actor))
-    for user_id in authors:
-        db.session.add(Notification(user_id=user_id, kind=COMMENT, proposal=proposal, comment=comment, actor=actor))
+    named = [p.id for p in mentioned(body, participants(proposal))]
+    notifications.notify(named, notifications.MENTION, proposal, actor=actor, comment=comment)
+    others = [i for i in notifications.author_ids(proposal) if i not in named]
+    notifications.notify(others, notifications.COMMENT, proposal, actor=actor, comment=comment)
     db.session.flush()
     return comment
-
-
-def notifications_for(user: User, limit: int = 100) -> list[Notification]:
-    return list(db.session.scalars(
-        sa.select(Notification).where(Notification.user_id == user.id)
-        .options(joinedload(Notification.actor), joinedload(Notification.proposal),
-                 joinedload(Notification.comment))
-        .order_by(Notification.id.desc()).limit(limit)))
-
-
-def unread_count(user: User) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)))
-
-
-def mark_all_read(user: User) -> int:
-    return db.session.execute(
-        sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())).rowcount

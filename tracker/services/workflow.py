@@ -16,6 +16,7 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.models import Proposal, Review, Stage, StageChange, User
 from tracker.permissions import Relation
+from tracker.services import notifications
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 AUTHORS, SUBCOMMITTEE, MENTORS, MANAGERS = (Relation.AUTHOR, Relation.SUBCOMMITTEE_MEMBER,
@@ -131,8 +132,17 @@ def move(proposal: Proposal, action: str, *, actor: User, note: str | None = Non
                          action=action, actor=actor, note=note)
     db.session.add(change)
     proposal.stage = target
+    _notify(proposal, action, actor)
     db.session.flush()
     return change
+
+
+def _notify(proposal: Proposal, action: str, actor: User) -> None:
+    if action == "submit":
+        notifications.notify(notifications.mentor_ids(proposal), notifications.SUBMITTED, proposal, actor=actor)
+    elif action == "request_changes":
+        notifications.notify(notifications.author_ids(proposal), notifications.CHANGES_REQUESTED, proposal,
+                             actor=actor)
 
 
 def _previous_stage(proposal: Proposal) -> Stage:

@@ -1,7 +1,7 @@
 """Blueprints: one module each."""
 from flask import Flask
 
-from tracker.views import accounts, auth, main, notifications, proposal_work, proposals, teams
+from tracker.views import accounts, auth, main, mentors, notifications, proposal_work, proposals, reviews, teams
 
 
 def register_blueprints(app: Flask) -> None:
@@ -12,3 +12,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals.bp)
     app.register_blueprint(proposal_work.bp)
     app.register_blueprint(notifications.bp)
+    app.register_blueprint(reviews.bp)
+    app.register_blueprint(mentors.bp)

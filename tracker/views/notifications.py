@@ -4,21 +4,21 @@ from flask_login import current_user
 
 from tracker.extensions import db
 from tracker.forms.accounts import ActionForm
-from tracker.services import discussion
+from tracker.services import notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 @bp.get("/")
 def index():
-    return render_template("notifications/index.html", notifications=discussion.notifications_for(current_user),
+    return render_template("notifications/index.html", notifications=notifications.notifications_for(current_user),
                            action=ActionForm())
 
 
 @bp.post("/read")
 def mark_read():
     if ActionForm().validate_on_submit():
-        discussion.mark_all_read(current_user)
+        notifications.mark_all_read(current_user)
         db.session.commit()
     return redirect(url_for("notifications.index"))
 
@@ -26,4 +26,4 @@ def mark_read():
 @bp.app_context_processor
 def unread_notifications():
     """For the menu: called by the template only where a signed-in person sees it."""
-    return {"unread_notifications": lambda: discussion.unread_count(current_user)}
+    return {"unread_notifications": lambda: notifications.unread_count(current_user)}

@@ -2,11 +2,12 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker import permissions
 from tracker.extensions import db
-from tracker.formatting import label
+from tracker.formatting import label, subcommittee_name
 from tracker.forms.proposals import CarryOverForm, CommentForm, IdeaForm, MoveForm, ProposalForm
 from tracker.services import archive, discussion, editing, ideas, workflow
 from tracker.services.errors import ValidationFailed
@@ -29,7 +30,7 @@ def new():
     if not teams:
         abort(403)
     form = IdeaForm(team=request.args.get("team", type=int))
-    form.team.choices = [(t.id, t.name) for t in teams]
+    form.team.choices = [SelectChoice(t.id, t.name) for t in teams]
     if form.validate_on_submit():
         team = next((t for t in teams if t.id == form.team.data), None)
         if team is None:
@@ -57,8 +58,8 @@ def edit(proposal_id: int):
         abort(403)
     draft = editing.draft_of(proposal)
     form = ProposalForm(obj=draft, version=proposal.version)
-    form.subcommittee_id.choices = [("", "–")] + [(s.id, s.name_ko) for s in proposal.team.subcommittees]
-    form.coauthor_ids.choices = archive.team_member_choices(proposal.team_id)
+    form.subcommittee_id.choices = [SelectChoice("", "–")] + [SelectChoice(s.id, subcommittee_name(s)) for s in proposal.team.subcommittees]
+    form.coauthor_ids.choices = [SelectChoice(uid, name) for uid, name in archive.team_member_choices(proposal.team_id)]
     if request.method == "GET" and draft.references:
         form.references.append_entry()  # one empty row for a new case (min_entries gives it when none)
     conflicts = []
@@ -137,7 +138,7 @@ def carry_over(proposal_id: int):
         abort(403)
     form = CarryOverForm()
     teams = {t.id: t for t in ideas.teams_for_new_ideas(current_user)}
-    form.team.choices = [(t.id, t.name) for t in teams.values()]
+    form.team.choices = [SelectChoice(t.id, t.name) for t in teams.values()]
     if not form.validate_on_submit() or form.team.data not in teams:
         abort(400)
     try:

@@ -1,10 +1,11 @@
 """Proposals to read: the filtered list, one proposal with its history, and similar-idea hints."""
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from tracker import permissions
 from tracker.forms.proposals import CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
-from tracker.services import archive, ideas, similar, workflow
+from tracker.services import archive, ideas, mentoring, reviews, similar, workflow
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
@@ -35,11 +36,13 @@ def detail(proposal_id: int):
     carry_targets = [t for t in ideas.teams_for_new_ideas(current_user)
                      if permissions.can_carry_over(current_user, proposal, t)]
     carry_form = CarryOverForm()
-    carry_form.team.choices = [(t.id, t.name) for t in carry_targets]
+    carry_form.team.choices = [SelectChoice(t.id, t.name) for t in carry_targets]
     return render_template(
         "proposals/detail.html", page=page, history=page.history(newest_first), newest_first=newest_first,
         moves=workflow.allowed_moves(current_user, proposal), move_form=MoveForm(),
         comment_form=CommentForm(), carry_form=carry_form,
+        rounds=reviews.rounds_of(proposal) if permissions.can_view_reviews(current_user, proposal) else [],
+        may_review=reviews.may_review(current_user, proposal), sessions=mentoring.sessions_discussing(proposal),
         similar_ideas=similar.similar_ideas(f"{proposal.title} {proposal.summary or ''}", current_user,
                                             exclude_id=proposal.id))
 

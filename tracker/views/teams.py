@@ -3,7 +3,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from tracker import permissions
-from tracker.services import archive
+from tracker.services import archive, mentoring
 
 bp = Blueprint("teams", __name__, url_prefix="/teams")
 
@@ -18,4 +18,4 @@ def detail(team_id: int):
     page = archive.team_page(team_id)
     if not permissions.can_view_team(current_user, page.team):
         abort(403)
-    return render_template("teams/detail.html", page=page)
+    return render_template("teams/detail.html", page=page, sessions=mentoring.sessions_of(page.team))

@@ -1,0 +1,231 @@
+"""Mentors: matching and load, the review queue, reviews on the rubric, rounds, disagreements, sessions."""
+import re
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.functional.cohort import make_cohort, signed_in
+from tracker.extensions import db
+from tracker.models import (
+    Activity, MentorAssignment, Notification, Proposal, Recommendation, Review, Role, Rubric, Stage, StageChange,
+)
+from tracker.services import reviews
+from tracker.services import teams as team_service
+
+READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
+
+
+def text_of(response) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+@pytest.fixture
+def cohort(programme, make_account):
+    return make_cohort(make_account)
+
+
+def submitted(cohort, title="청년 빈집 활용", days_ago=0):
+    proposal = cohort.proposal(Stage.IN_REVIEW, title=title, **READY)
+    entered = db.session.scalar(sa.select(StageChange).where(StageChange.proposal_id == proposal.id))
+    entered.to_stage = Stage.IN_REVIEW
+    entered.created_at = entered.created_at - timedelta(days=days_ago)
+    db.session.commit()
+    return proposal
+
+
+def review_data(rubric, scores, recommendation="approve", comment=""):
+    data = {f"score_{c.id}": score for c, score in zip(rubric.criteria, scores)}
+    return {**data, "recommendation": recommendation, "comment": comment}
+
+
+def test_a_manager_matches_mentors_and_sees_their_load(app, cohort, make_account):
+    expert = make_account(Role.MENTOR, name="한교수")
+    manager = signed_in(app, cohort.people["manager"])
+    page = manager.post(f"/teams/{cohort.team.id}/mentors", data={
+        "user": expert.id, "subcommittee": cohort.youth.id, "kind": "external_expert",
+        "organisation": "동국대학교", "field": "도시재생"}, follow_redirects=True)
+    assert "한교수 님이 청년‧인구 분과에 배정되었습니다." in text_of(page)
+    assignment = db.session.scalar(sa.select(MentorAssignment).where(MentorAssignment.user_id == expert.id))
+    assert (assignment.organisation, assignment.field, assignment.kind.value) == ("동국대학교", "도시재생", "external_expert")
+    submitted(cohort, "오래된 제안", days_ago=9)
+    submitted(cohort, "새 제안", days_ago=1)
+    loads = text_of(manager.get(f"/teams/{cohort.team.id}/mentors"))
+    assert re.search(r"한교수 외부 전문가 · 동국대학교 · 도시재생 청년‧인구 end|한교수 외부 전문가 · 동국대학교 · 도시재생 청년‧인구 종료", loads)
+    assert re.search(r"최교수 .*? 2 9일", loads) and re.search(r"정선배 .*? 0 –", loads)
+    manager.post(f"/teams/{cohort.team.id}/mentors/{assignment.id}/remove")
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(MentorAssignment)
+                             .where(MentorAssignment.user_id == expert.id)) == 0
+
+
+def test_the_queue_lists_what_waits_oldest_first_and_apart_what_is_done(app, cohort):
+    newer = submitted(cohort, "새 제안", days_ago=1)
+    older = submitted(cohort, "오래된 제안", days_ago=9)
+    cohort.proposal(Stage.IN_REVIEW, title="다른 분과 제안", **READY).subcommittee = cohort.culture
+    db.session.commit()
+    mentor = signed_in(app, cohort.people["mentor"])
+    queue = text_of(mentor.get("/reviews/"))
+    assert "검토를 기다리는 제안 2건" in queue and "다른 분과 제안" not in queue
+    assert queue.index("오래된 제안") < queue.index("새 제안") and "9일째 대기" in queue
+    rubric = reviews.current_rubric(cohort.team)
+    db.session.commit()
+    mentor.post(f"/reviews/proposals/{older.id}", data=review_data(rubric, [4, 4, 4, 4, 4]))
+    queue = text_of(mentor.get("/reviews/"))
+    assert "검토를 기다리는 제안 1건" in queue and "이번 회차에 검토한 제안" in queue
+    assert queue.index("새 제안") < queue.index("이번 회차에 검토한 제안") < queue.index("오래된 제안")
+    assert newer.id != older.id
+
+
+def test_a_review_on_the_rubric_and_what_the_authors_see(app, cohort):
+    proposal = cohort.proposal(Stage.DEVELOPING, **READY)
+    author, mentor = signed_in(app, cohort.people["author"]), signed_in(app, cohort.people["mentor"])
+    author.post(f"/proposals/{proposal.id}/move/submit")
+    assert "김민지 님이 검토를 요청했습니다:" in text_of(mentor.get("/notifications/"))
+    form = text_of(mentor.get(f"/reviews/proposals/{proposal.id}"))
+    assert "창의성" in form and "새롭고 참신한 발상인가" in form and "실현가능성" in form
+    rubric = db.session.scalar(sa.select(Rubric).where(Rubric.team_id == cohort.team.id))
+    missing = mentor.post(f"/reviews/proposals/{proposal.id}", data={"recommendation": "approve"})
+    assert missing.status_code == 200 and "이 항목은 필수입니다." in text_of(missing)
+    no_reason = mentor.post(f"/reviews/proposals/{proposal.id}", data=review_data(rubric, [3] * 5, "revise"))
+    assert "바꿀 점을 적어 주세요: 제안자에게 이 의견이 보입니다." in text_of(no_reason)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 0
+
+    done = mentor.post(f"/reviews/proposals/{proposal.id}", data=review_data(
+        rubric, [5, 3, 4, 2, 1], "revise", "예산 근거를 보완해 주세요"))
+    assert done.status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.stage == Stage.DEVELOPING
+    review = db.session.scalar(sa.select(Review))
+    assert review.round == 1 and review.recommendation == Recommendation.REVISE and len(review.scores) == 5
+    assert "최교수 님이 내 제안의 보완을 요청했습니다:" in text_of(author.get("/notifications/"))
+    page = text_of(author.get(f"/proposals/{proposal.id}"))
+    assert "멘토 검토 의견" in page and "1회차 · 가중 평균 3.00" in page and "예산 근거를 보완해 주세요" in page
+    assert "보완 요청" in page
+
+    author.post(f"/proposals/{proposal.id}/move/submit")
+    db.session.refresh(proposal)
+    assert proposal.review_round == 2 and proposal.stage == Stage.IN_REVIEW
+    assert "검토하기" in text_of(mentor.get(f"/proposals/{proposal.id}"))
+    mentor.post(f"/reviews/proposals/{proposal.id}", data=review_data(rubric, [5] * 5, "approve", "좋습니다"))
+    page = text_of(author.get(f"/proposals/{proposal.id}"))
+    assert page.index("2회차 · 가중 평균 5.00") < page.index("1회차 · 가중 평균 3.00")
+    assert "최교수 님이 내 제안을 검토했습니다:" in text_of(author.get("/notifications/"))
+    again = mentor.post(f"/reviews/proposals/{proposal.id}", data=review_data(rubric, [1] * 5), follow_redirects=True)
+    assert "이 제안의 이번 회차는 이미 검토했습니다." in text_of(again)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Review)) == 2
+
+
+def test_mentors_review_only_their_subcommittees_proposals_in_review(app, cohort):
+    other = cohort.proposal(Stage.IN_REVIEW, title="문화 제안", **READY)
+    other.subcommittee = cohort.culture
+    idea = cohort.proposal(Stage.DEVELOPING)
+    db.session.commit()
+    mentor = signed_in(app, cohort.people["mentor"])
+    assert mentor.get(f"/reviews/proposals/{other.id}").status_code == 403
+    assert mentor.get(f"/reviews/proposals/{idea.id}").status_code == 403
+    assert mentor.get(f"/proposals/{idea.id}/edit").status_code == 403
+    member = signed_in(app, cohort.people["author"])
+    assert member.get("/reviews/").status_code == 403
+
+
+def test_shortlisting_needs_the_teams_number_of_reviews_this_round(app, cohort):
+    cohort.team.required_reviews = 2
+    proposal = submitted(cohort)
+    cohort.review(proposal)
+    manager = signed_in(app, cohort.people["manager"])
+    page = manager.post(f"/proposals/{proposal.id}/move/shortlist", follow_redirects=True)
+    assert "이번 회차 멘토 검토가 2건 있어야 발표 후보로 올릴 수 있습니다 (지금 1건)." in text_of(page)
+    rubric = reviews.current_rubric(cohort.team)
+    db.session.commit()
+    team_service.assign_mentor(cohort.people["other_mentor"], cohort.youth, kind=cohort.people["mentor"].mentor_assignments[0].kind)
+    db.session.commit()
+    reviewed = signed_in(app, cohort.people["other_mentor"]).post(f"/reviews/proposals/{proposal.id}",
+                                                                  data=review_data(rubric, [4] * 5))
+    assert reviewed.status_code == 302, text_of(reviewed)[-600:]
+    moved = manager.post(f"/proposals/{proposal.id}/move/shortlist", follow_redirects=True)
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).stage == Stage.SHORTLISTED, text_of(moved)[:800]
+
+
+def test_disagreements_are_flagged_for_managers(app, cohort):
+    team_service.assign_mentor(cohort.people["other_mentor"], cohort.youth, kind=cohort.people["mentor"].mentor_assignments[0].kind)
+    db.session.commit()
+    proposal = submitted(cohort)
+    rubric = reviews.current_rubric(cohort.team)
+    db.session.commit()
+    signed_in(app, cohort.people["mentor"]).post(f"/reviews/proposals/{proposal.id}", data=review_data(rubric, [5, 3, 3, 3, 3]))
+    signed_in(app, cohort.people["other_mentor"]).post(f"/reviews/proposals/{proposal.id}", data=review_data(rubric, [3, 3, 4, 3, 3]))
+    manager = signed_in(app, cohort.people["manager"])
+    overview = text_of(manager.get("/reviews/"))
+    assert re.search(r"청년 빈집 활용 \(소소기획단 2기\) 1 창의성 2", overview)
+    assert "멘토 간 점수 차이가 2점 이상인 기준: 창의성" in text_of(manager.get(f"/proposals/{proposal.id}"))
+    assert "멘토 간 점수 차이" not in text_of(signed_in(app, cohort.people["author"]).get(f"/proposals/{proposal.id}"))
+
+
+def test_editing_the_rubric_after_reviews_keeps_the_old_one(app, cohort):
+    manager = signed_in(app, cohort.people["manager"])
+    page = manager.get(f"/teams/{cohort.team.id}/rubric").get_data(as_text=True)
+    assert "버전 1 ·" in page and 'value="경주 특화성"' in page
+    rows = {"criteria-0-name_ko": "창의성", "criteria-0-weight": "2", "criteria-1-name_ko": "실현가능성",
+            "criteria-1-weight": "1"}
+    manager.post(f"/teams/{cohort.team.id}/rubric", data=rows)
+    rubric = reviews.current_rubric(cohort.team)
+    assert rubric.version == 1 and [(c.name_ko, c.weight) for c in rubric.criteria] == [("창의성", 2), ("실현가능성", 1)]
+    proposal = submitted(cohort)
+    signed_in(app, cohort.people["mentor"]).post(f"/reviews/proposals/{proposal.id}", data=review_data(rubric, [5, 2]))
+    page = text_of(manager.get(f"/teams/{cohort.team.id}/rubric"))
+    assert "새 버전" in page
+    manager.post(f"/teams/{cohort.team.id}/rubric", data={**rows, "criteria-2-name_ko": "시민 체감도",
+                                                         "criteria-2-weight": "1"})
+    db.session.expire_all()
+    assert reviews.current_rubric(cohort.team).version == 2
+    old = db.session.scalar(sa.select(Review))
+    assert old.rubric.version == 1 and len(old.rubric.criteria) == 2
+    assert "1회차 · 가중 평균 4.00" in text_of(manager.get(f"/proposals/{proposal.id}"))  # (5×2 + 2×1) / 3
+
+
+def test_mentoring_sessions_are_recorded_as_activities(app, cohort):
+    proposal = cohort.proposal(Stage.DEVELOPING)
+    mentor = signed_in(app, cohort.people["mentor"])
+    page = mentor.post(f"/teams/{cohort.team.id}/mentoring/new", data={
+        "on": "2025-06-12", "subcommittee": cohort.youth.id, "mentor": cohort.people["mentor"].id,
+        "place": "시청 소회의실", "notes": "예산 규모를 줄이는 방안 논의", "proposals": [proposal.id]})
+    assert page.status_code == 302
+    activity = db.session.scalar(sa.select(Activity))
+    assert (activity.kind.value, activity.led_by_id, [p.id for p in activity.proposals]) == (
+        "mentoring", cohort.people["mentor"].id, [proposal.id])
+    assert "2025. 6. 12." in text_of(mentor.get(f"/teams/{cohort.team.id}"))
+    assert "예산 규모를 줄이는 방안 논의" in text_of(mentor.get(f"/proposals/{proposal.id}"))
+    wrong = mentor.post(f"/teams/{cohort.team.id}/mentoring/new", data={
+        "on": "2025-06-12", "subcommittee": cohort.culture.id, "mentor": cohort.people["mentor"].id})
+    assert "그 분과에 배정된 멘토를 고르세요." in text_of(wrong)
+    assert signed_in(app, cohort.people["author"]).get(f"/teams/{cohort.team.id}/mentoring/new").status_code == 403
+
+
+def _queries(app, client, url) -> int:
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_queue_and_load_pages_take_the_same_queries_for_10_or_100_proposals(app, cohort):
+    mentor, manager = signed_in(app, cohort.people["mentor"]), signed_in(app, cohort.people["manager"])
+    counts = []
+    for total in (10, 100):
+        while db.session.scalar(sa.select(sa.func.count()).select_from(Proposal)
+                                .where(Proposal.stage == Stage.IN_REVIEW)) < total:
+            submitted(cohort)
+        counts.append((_queries(app, mentor, "/reviews/"), _queries(app, manager, "/reviews/"),
+                       _queries(app, manager, f"/teams/{cohort.team.id}/mentors")))
+    assert counts[0] == counts[1]
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0

@@ -1,0 +1,210 @@
+"""What waits for mentors: a mentor's queue, each mentor's load, disagreements, mentoring sessions.
+
+Every list here is one or two aggregate queries, whatever the number of proposals.
+"""
+from dataclasses import dataclass
+from datetime import date, datetime, time, timezone
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker import permissions
+from tracker.extensions import db
+from tracker.models import (
+    Activity, ActivityKind, MentorAssignment, Proposal, ProposalAuthor, Review, ReviewScore, Role,
+    RubricCriterion, Stage, StageChange, Subcommittee, Team, User,
+)
+from tracker.services.errors import NotAllowed, NotFound, ValidationFailed
+from tracker.services.reviews import DISAGREEMENT
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    proposal: Proposal
+    waiting_since: datetime | None
+    reviews_done: int = 0
+
+    @property
+    def days_waiting(self) -> int:
+        return days_since(self.waiting_since)
+
+
+@dataclass(frozen=True)
+class MentorLoad:
+    mentor: User
+    assignments: list[MentorAssignment]
+    waiting: int
+    oldest_since: datetime | None
+
+    @property
+    def oldest_days(self) -> int | None:
+        return days_since(self.oldest_since) if self.oldest_since else None
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    proposal: Proposal
+    round: int
+    criterion: str
+    spread: int
+
+
+def days_since(moment: datetime | None) -> int:
+    if moment is None:
+        return 0
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return max(0, (datetime.now(timezone.utc) - moment).days)
+
+
+def _entered_review():
+    """proposal_id -> when it last entered review."""
+    return (sa.select(StageChange.proposal_id, sa.func.max(StageChange.created_at).label("entered"))
+            .where(StageChange.to_stage == Stage.IN_REVIEW).group_by(StageChange.proposal_id).subquery())
+
+
+def _waiting_proposals(*conditions):
+    entered = _entered_review()
+    return (sa.select(Proposal, entered.c.entered)
+            .join(entered, entered.c.proposal_id == Proposal.id, isouter=True)
+            .where(Proposal.stage == Stage.IN_REVIEW, *conditions)
+            .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
+                     selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+            .order_by(entered.c.entered.asc(), Proposal.id))
+
+
+def review_queue(mentor: User) -> tuple[list[QueueItem], list[QueueItem]]:
+    """(waiting for this mentor, already reviewed by them this round), oldest first."""
+    subcommittees = permissions.mentored_subcommittee_ids(mentor)
+    if not subcommittees:
+        return [], []
+    rows = db.session.execute(_waiting_proposals(Proposal.subcommittee_id.in_(subcommittees))).all()
+    reviewed = set(db.session.scalars(
+        sa.select(Review.proposal_id).join(Proposal, Proposal.id == Review.proposal_id)
+        .where(Review.mentor_id == mentor.id, Review.round == Proposal.review_round,
+               Proposal.stage == Stage.IN_REVIEW)))
+    items = [QueueItem(p, entered) for p, entered in rows]
+    return ([i for i in items if i.proposal.id not in reviewed],
+            [i for i in items if i.proposal.id in reviewed])
+
+
+def all_waiting(viewer: User) -> list[QueueItem]:
+    """For managers: every proposal in review, with the reviews of its current round so far."""
+    rows = db.session.execute(_waiting_proposals(permissions.visible_proposals(viewer))).all()
+    done = dict(db.session.execute(
+        sa.select(Review.proposal_id, sa.func.count(Review.id)).join(Proposal, Proposal.id == Review.proposal_id)
+        .where(Review.round == Proposal.review_round, Proposal.stage == Stage.IN_REVIEW,
+               Review.submitted_at.is_not(None)).group_by(Review.proposal_id)).all())
+    return [QueueItem(p, entered, done.get(p.id, 0)) for p, entered in rows]
+
+
+def mentor_loads(team: Team) -> list[MentorLoad]:
+    """Each mentor of the team with their subcommittees, proposals waiting for them and the oldest."""
+    assignments = db.session.scalars(
+        sa.select(MentorAssignment).join(MentorAssignment.subcommittee).where(Subcommittee.team_id == team.id)
+        .options(joinedload(MentorAssignment.user), joinedload(MentorAssignment.subcommittee))
+        .order_by(Subcommittee.position, MentorAssignment.id)).all()
+    entered = _entered_review()
+    own_review = sa.orm.aliased(Review)
+    waiting = dict((user_id, (count, oldest)) for user_id, count, oldest in db.session.execute(
+        sa.select(MentorAssignment.user_id, sa.func.count(Proposal.id), sa.func.min(entered.c.entered))
+        .join(Subcommittee, Subcommittee.id == MentorAssignment.subcommittee_id)
+        .join(Proposal, sa.and_(Proposal.subcommittee_id == MentorAssignment.subcommittee_id,
+                                Proposal.stage == Stage.IN_REVIEW))
+        .join(entered, entered.c.proposal_id == Proposal.id, isouter=True)
+        .join(own_review, sa.and_(own_review.proposal_id == Proposal.id,
+                                  own_review.mentor_id == MentorAssignment.user_id,
+                                  own_review.round == Proposal.review_round), isouter=True)
+        .where(Subcommittee.team_id == team.id, own_review.id.is_(None))
+        .group_by(MentorAssignment.user_id)))
+    loads: dict[int, MentorLoad] = {}
+    for assignment in assignments:
+        if assignment.user_id not in loads:
+            count, oldest = waiting.get(assignment.user_id, (0, None))
+            loads[assignment.user_id] = MentorLoad(assignment.user, [], count, oldest)
+        loads[assignment.user_id].assignments.append(assignment)
+    return list(loads.values())
+
+
+def disagreements(viewer: User) -> list[Disagreement]:
+    """Proposals whose mentors are 2 points or more apart on a criterion in one round."""
+    spread = sa.func.max(ReviewScore.score) - sa.func.min(ReviewScore.score)
+    rows = db.session.execute(
+        sa.select(Review.proposal_id, Review.round, RubricCriterion.name_ko, spread.label("spread"))
+        .join(ReviewScore, ReviewScore.review_id == Review.id)
+        .join(RubricCriterion, RubricCriterion.id == ReviewScore.criterion_id)
+        .join(Proposal, Proposal.id == Review.proposal_id)
+        .where(permissions.visible_proposals(viewer), Review.submitted_at.is_not(None))
+        .group_by(Review.proposal_id, Review.round, RubricCriterion.name_ko)
+        .having(spread >= DISAGREEMENT)
+        .order_by(Review.proposal_id.desc(), Review.round.desc())).all()
+    proposals = {p.id: p for p in db.session.scalars(
+        sa.select(Proposal).where(Proposal.id.in_({r.proposal_id for r in rows}))
+        .options(joinedload(Proposal.team)))} if rows else {}
+    return [Disagreement(proposals[r.proposal_id], r.round, r.name_ko, r.spread) for r in rows]
+
+
+def record_session(team: Team, *, actor: User, on: date, subcommittee_id: int | None, mentor_id: int | None,
+                   place: str | None, notes: str | None, proposal_ids: list[int]) -> Activity:
+    """A mentoring session: when, which subcommittee, which mentor, what was discussed."""
+    if not permissions.can_record_mentoring(actor, team):
+        raise NotAllowed("only the team's mentors and managers record mentoring sessions")
+    subcommittee = next((s for s in team.subcommittees if s.id == subcommittee_id), None)
+    reasons = []
+    if subcommittee is None:
+        reasons.append(("subcommittee", _("Choose one of this team's subcommittees.")))
+    mentor = db.session.get(User, mentor_id) if mentor_id else None
+    if mentor is None or subcommittee is None or subcommittee.id not in permissions.mentored_subcommittee_ids(mentor):
+        reasons.append(("mentor", _("Choose a mentor matched to that subcommittee.")))
+    proposals = list(db.session.scalars(sa.select(Proposal).where(
+        Proposal.id.in_(proposal_ids), Proposal.team_id == team.id))) if proposal_ids else []
+    if len(proposals) != len(set(proposal_ids)):
+        reasons.append(("proposals", _("Choose proposals of this team.")))
+    if reasons:
+        raise ValidationFailed(reasons)
+    activity = Activity(team=team, kind=ActivityKind.MENTORING,
+                        title=f"{subcommittee.name_ko} 멘토링",  # data, in the programme's language
+                        starts_at=datetime.combine(on, time(0), tzinfo=timezone.utc),
+                        place=(place or "").strip() or None, notes=(notes or "").strip() or None,
+                        led_by=mentor, recorded_by=actor, subcommittees=[subcommittee], proposals=proposals)
+    db.session.add(activity)
+    db.session.flush()
+    return activity
+
+
+def sessions_of(team: Team) -> list[Activity]:
+    return list(db.session.scalars(
+        sa.select(Activity).where(Activity.team_id == team.id, Activity.kind == ActivityKind.MENTORING)
+        .options(joinedload(Activity.led_by), selectinload(Activity.subcommittees),
+                 selectinload(Activity.proposals))
+        .order_by(Activity.starts_at.desc(), Activity.id.desc())))
+
+
+def sessions_discussing(proposal: Proposal) -> list[Activity]:
+    return list(db.session.scalars(
+        sa.select(Activity).where(Activity.proposals.any(Proposal.id == proposal.id))
+        .options(joinedload(Activity.led_by)).order_by(Activity.starts_at)))
+
+
+def mentor_candidates() -> list[User]:
+    """Active accounts holding the mentor role, to match to subcommittees."""
+    return list(db.session.scalars(
+        sa.select(User).where(User.is_active, User.roles.any(role=Role.MENTOR)).order_by(User.name, User.id)))
+
+
+def get_assignment(team: Team, assignment_id: int) -> MentorAssignment:
+    assignment = db.session.scalar(
+        sa.select(MentorAssignment).join(MentorAssignment.subcommittee)
+        .where(MentorAssignment.id == assignment_id, Subcommittee.team_id == team.id))
+    if assignment is None:
+        raise NotFound(assignment_id)
+    return assignment
+
+
+def unmatch(assignment: MentorAssignment, *, actor: User) -> None:
+    """End a match; the mentor's reviews stay."""
+    if not permissions.can_manage_mentors(actor):
+        raise NotAllowed("only managers match mentors")
+    db.session.delete(assignment)
+    db.session.flush()

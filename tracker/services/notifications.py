@@ -1,0 +1,47 @@
+"""Each person's notifications: mentions, comments, submissions to review, reviews, requested changes."""
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from tracker.extensions import db, utcnow
+from tracker.models import MentorAssignment, Notification, Proposal, User
+
+MENTION, COMMENT = "mention", "comment"
+SUBMITTED, REVIEWED, CHANGES_REQUESTED = "submitted", "reviewed", "changes_requested"
+
+
+def notify(user_ids, kind: str, proposal: Proposal, *, actor: User | None, comment=None) -> None:
+    """One notification per person, never to the person who caused it."""
+    for user_id in dict.fromkeys(user_ids):
+        if actor is None or user_id != actor.id:
+            db.session.add(Notification(user_id=user_id, kind=kind, proposal=proposal, comment=comment,
+                                        actor=actor))
+
+
+def author_ids(proposal: Proposal) -> list[int]:
+    return [a.user_id for a in proposal.authors if a.user_id is not None]
+
+
+def mentor_ids(proposal: Proposal) -> list[int]:
+    if proposal.subcommittee_id is None:
+        return []
+    return list(db.session.scalars(sa.select(MentorAssignment.user_id).where(
+        MentorAssignment.subcommittee_id == proposal.subcommittee_id)))
+
+
+def notifications_for(user: User, limit: int = 100) -> list[Notification]:
+    return list(db.session.scalars(
+        sa.select(Notification).where(Notification.user_id == user.id)
+        .options(joinedload(Notification.actor), joinedload(Notification.proposal),
+                 joinedload(Notification.comment))
+        .order_by(Notification.id.desc()).limit(limit)))
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def mark_all_read(user: User) -> int:
+    return db.session.execute(
+        sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())).rowcount

@@ -1,0 +1,50 @@
+"""Reviews: a mentor's queue, the manager's overview, and the review form."""
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker import permissions
+from tracker.extensions import db
+from tracker.forms.reviews import review_form_for
+from tracker.models import Recommendation
+from tracker.services import archive, mentoring, reviews
+from tracker.services.errors import ValidationFailed
+
+bp = Blueprint("reviews", __name__, url_prefix="/reviews")
+
+
+@bp.get("/")
+def index():
+    if permissions.is_manager(current_user):
+        return render_template("reviews/overview.html", waiting=mentoring.all_waiting(current_user),
+                               disagreements=mentoring.disagreements(current_user))
+    if not permissions.is_mentor(current_user):
+        abort(403)
+    waiting, done = mentoring.review_queue(current_user)
+    return render_template("reviews/queue.html", waiting=waiting, done=done)
+
+
+@bp.route("/proposals/<int(max=2147483647):proposal_id>", methods=["GET", "POST"])
+def review(proposal_id: int):
+    proposal = archive.proposal_page(proposal_id).proposal
+    if not permissions.can_review(current_user, proposal):
+        abort(403)
+    rubric = reviews.current_rubric(proposal.team)
+    form = review_form_for(rubric)
+    if reviews.already_reviewed(proposal, current_user):
+        flash(_("You have already reviewed this round of the proposal."), "info")
+        return redirect(url_for("proposals.detail", proposal_id=proposal.id, _anchor="reviews"))
+    if form.validate_on_submit():
+        scores = {c.id: form[f"score_{c.id}"].data for c in rubric.criteria}
+        try:
+            reviews.submit_review(proposal, mentor=current_user, scores=scores, comment=form.comment.data,
+                                  recommendation=Recommendation(form.recommendation.data))
+        except ValidationFailed as failure:
+            for name, message in failure.reasons:
+                form[name].errors = [*form[name].errors, message] if name in form else [message]
+        else:
+            db.session.commit()
+            flash(_("Thank you: your review is saved and the authors are notified."), "info")
+            return redirect(url_for("reviews.index"))
+    db.session.commit()  # a default rubric made on first use
+    return render_template("reviews/form.html", proposal=proposal, rubric=rubric, form=form)
