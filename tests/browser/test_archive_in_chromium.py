@@ -79,6 +79,8 @@ def test_main_pages_have_no_serious_accessibility_violations(programme, live_ser
     cohort2, house = ids()
     for path in ("/teams/", f"/teams/{cohort2}", "/proposals/", f"/proposals/{house}", "/no-such-page",
                  "/auth/password", "/accounts/", "/accounts/new", "/accounts/import",
+                 "/proposals/new", f"/proposals/{house}/edit", "/reviews/", "/notifications/",
+                 f"/teams/{cohort2}/mentors", f"/teams/{cohort2}/rubric", f"/teams/{cohort2}/mentoring/new",
                  "/lang/en?next=/proposals/"):
         response = audit_page.goto(live_server + path)
         assert response.status == (404 if path == "/no-such-page" else 200), path
