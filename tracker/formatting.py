@@ -79,6 +79,7 @@ def subcommittee_name(subcommittee) -> str:
 
 
 def register(app: Flask) -> None:
+    app.jinja_env.tests["visible_to"] = lambda proposal, user: permissions.can_view_proposal(user, proposal)
     app.jinja_env.filters.update(kdate=kdate, kdatetime=kdatetime, krw=krw, label=label,
                                  subcommittee_name=subcommittee_name, field_label=field_label,
                                  change_value=change_value, recommendation_label=recommendation_label)

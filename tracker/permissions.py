@@ -201,7 +201,7 @@ def is_mentor(user) -> bool:
 def template_globals() -> dict:
     return {"can_manage_accounts": can_manage_accounts, "can_manage_account": can_manage_account,
             "can_edit_proposal": can_edit_proposal, "can_comment": can_comment,
-            "can_carry_over": can_carry_over, "can_review": can_review, "can_view_reviews": can_view_reviews,
+            "can_carry_over": can_carry_over, "can_view_proposal": can_view_proposal, "can_review": can_review, "can_view_reviews": can_view_reviews,
             "can_record_mentoring": can_record_mentoring, "can_manage_mentors": can_manage_mentors,
             "is_manager": is_manager, "is_mentor": is_mentor}
 

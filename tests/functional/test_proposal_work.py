@@ -4,7 +4,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import csv_bytes
 from tests.functional.cohort import make_cohort, signed_in
+from tracker.importers import import_ideas
 from tracker.extensions import db
 from tracker.models import Notification, Proposal, ProposalRevision, Stage, StageChange
 from tracker.services import teams as team_service
@@ -189,3 +191,64 @@ def test_comments_mention_people_who_see_it_in_their_notifications(app, cohort):
     assert outsider.post(f"/proposals/{proposal.id}/comments", data={"body": "몰래"}).status_code == 403
     team_member = signed_in(app, cohort.people["team_member"])
     assert team_member.post(f"/proposals/{proposal.id}/comments", data={"body": "좋아요"}).status_code == 302
+
+
+def test_saving_again_after_a_conflict_keeps_what_only_the_other_person_changed(app, cohort):
+    proposal = cohort.proposal(Stage.DEVELOPING, problem="처음 문제", expected_effect="처음 효과")
+    first, second = signed_in(app, cohort.people["author"]), signed_in(app, cohort.people["sub_member"])
+    version = version_in(first.get(f"/proposals/{proposal.id}/edit"))
+    first.post(f"/proposals/{proposal.id}/edit",
+               data=edit_form(proposal, version, problem="김민지의 문제", expected_effect="김민지의 효과"))
+    conflict = second.post(f"/proposals/{proposal.id}/edit", data=edit_form(
+        proposal, version, problem="박서준의 문제", expected_effect="처음 효과"))
+    html = conflict.get_data(as_text=True)
+    assert "김민지의 효과</textarea>" in html  # the field only she changed now shows her text
+    assert "박서준의 문제</textarea>" in html  # the field both changed keeps his, beside hers
+    again = re.search(r'<textarea[^>]*name="expected_effect"[^>]*>\s*([^<]*)</textarea>', html)[1]
+    second.post(f"/proposals/{proposal.id}/edit", data=edit_form(
+        proposal, version_in(conflict), problem="박서준의 문제", expected_effect=again))
+    db.session.refresh(proposal)
+    assert (proposal.problem, proposal.expected_effect) == ("박서준의 문제", "김민지의 효과")
+
+
+def test_bad_hidden_values_and_long_lists_are_not_errors(app, cohort):
+    proposal = cohort.proposal(Stage.DEVELOPING)
+    member = signed_in(app, cohort.people["author"])
+    for version in ("abc", "99999999999999999999999", ""):
+        response = member.post(f"/proposals/{proposal.id}/edit", data=edit_form(proposal, version, problem="x"))
+        assert response.status_code == 200, version
+    assert member.get("/proposals/similar?q=빈집&exclude=99999999999999999999999").status_code == 200
+    references = {f"references-{n}-city": f"도시{n}" for n in range(20)}
+    assert member.post(f"/proposals/{proposal.id}/edit",
+                       data=edit_form(proposal, proposal.version, **references)).status_code == 302
+    db.session.refresh(proposal)
+    assert len(proposal.references) == 20
+    assert member.get(f"/proposals/{proposal.id}/edit").status_code == 200
+
+
+def test_lineage_shows_only_proposals_the_viewer_may_open(app, cohort):
+    archived = db.session.scalar(sa.select(Proposal).where(Proposal.title == "빈집있는교?"))
+    child = cohort.proposal(Stage.DEVELOPING, title="2기의 비공개 제안")
+    child.builds_on_id = archived.id
+    db.session.commit()
+    assert "2기의 비공개 제안" in text_of(signed_in(app, cohort.people["author"]).get(f"/proposals/{archived.id}"))
+    outsider_view = text_of(signed_in(app, cohort.people["outsider"]).get(f"/proposals/{archived.id}"))
+    assert "빈집있는교?" in outsider_view and "2기의 비공개 제안" not in outsider_view
+
+
+def test_an_import_that_changes_only_authors_is_not_undone_by_an_open_form(app, cohort):
+    rows = [["관리번호", "기수", "분과", "제목", "제안자", "단계"],
+            ["K-1", "소소기획단 2기", "청년‧인구", "마을 돌봄 지도", "홍길동", "구체화"]]
+    assert import_ideas(csv_bytes(rows), "a.csv").ok
+    db.session.commit()
+    proposal = db.session.scalar(sa.select(Proposal).where(Proposal.title == "마을 돌봄 지도"))
+    manager = signed_in(app, cohort.people["manager"])
+    version = version_in(manager.get(f"/proposals/{proposal.id}/edit"))
+    rows[1][4] = "홍길동, 성춘향"
+    assert import_ideas(csv_bytes(rows), "b.csv").ok
+    db.session.commit()
+    manager.post(f"/proposals/{proposal.id}/edit", data=edit_form(proposal, version, problem="돌봄 공백",
+                                                                 coauthor_ids=[]))
+    db.session.expire_all()
+    proposal = db.session.get(Proposal, proposal.id)
+    assert proposal.problem == "돌봄 공백" and proposal.author_names == ["홍길동", "성춘향"]

@@ -229,3 +229,38 @@ def test_queue_and_load_pages_take_the_same_queries_for_10_or_100_proposals(app,
                        _queries(app, manager, f"/teams/{cohort.team.id}/mentors")))
     assert counts[0] == counts[1]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
+
+
+def test_review_opinions_stay_with_those_who_may_read_reviews(app, cohort):
+    proposal = submitted(cohort)
+    rubric = reviews.current_rubric(cohort.team)
+    db.session.commit()
+    signed_in(app, cohort.people["mentor"]).post(f"/reviews/proposals/{proposal.id}", data=review_data(
+        rubric, [2] * 5, "revise", "비공개 검토 의견"))
+    assert "비공개 검토 의견" in text_of(signed_in(app, cohort.people["author"]).get(f"/proposals/{proposal.id}"))
+    other = text_of(signed_in(app, cohort.people["team_member"]).get(f"/proposals/{proposal.id}"))
+    assert "구체화" in other and "비공개 검토 의견" not in other
+
+
+def test_mentoring_sessions_offer_and_show_only_visible_proposals(app, cohort):
+    youth = cohort.proposal(Stage.DEVELOPING, title="청년 제안")
+    culture = cohort.proposal(Stage.DEVELOPING, title="문화 제안")
+    culture.subcommittee = cohort.culture
+    db.session.commit()
+    mentor = signed_in(app, cohort.people["mentor"])
+    form = text_of(mentor.get(f"/teams/{cohort.team.id}/mentoring/new"))
+    assert "청년 제안" in form and "문화 제안" not in form
+    sneaky = mentor.post(f"/teams/{cohort.team.id}/mentoring/new", data={
+        "on": "2025-06-12", "subcommittee": cohort.youth.id, "mentor": cohort.people["mentor"].id,
+        "proposals": [culture.id]})
+    assert sneaky.status_code == 200 and db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 0
+    huge = mentor.post(f"/teams/{cohort.team.id}/mentoring/new", data={
+        "on": "2025-06-12", "subcommittee": cohort.youth.id, "mentor": "99999999999999999999999"})
+    assert huge.status_code == 200
+    manager = signed_in(app, cohort.people["manager"])
+    manager.post(f"/teams/{cohort.team.id}/mentoring/new", data={
+        "on": "2025-06-12", "subcommittee": cohort.youth.id, "mentor": cohort.people["mentor"].id,
+        "proposals": [youth.id, culture.id]})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 1
+    team_page = text_of(mentor.get(f"/teams/{cohort.team.id}"))
+    assert "청년 제안" in team_page and "문화 제안" not in team_page

@@ -3,7 +3,7 @@ a stage move, a comment and carrying an idea over."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    FieldList, FormField, HiddenField, IntegerField, SearchField, SelectField, SelectMultipleField,
+    FieldList, FormField, IntegerField, SearchField, SelectField, SelectMultipleField,
     StringField, TextAreaField, URLField, widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -69,7 +69,7 @@ class ReferenceForm(FlaskForm):
 class ProposalForm(FlaskForm):
     """The full proposal; ``version`` is the version the form was opened at."""
 
-    version = HiddenField(validators=[InputRequired()])
+    version = IntegerField(widget=widgets.HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = StringField(_l("One-line summary"), validators=[Optional(), Length(max=500)])
     subcommittee_id = SelectField(_l("Subcommittee"), coerce=_optional_id, validate_choice=False)
@@ -83,7 +83,7 @@ class ProposalForm(FlaskForm):
     coauthor_ids = SelectMultipleField(_l("Authors"), coerce=int, validate_choice=False,
                                        widget=widgets.ListWidget(prefix_label=False),
                                        option_widget=widgets.CheckboxInput())
-    references = FieldList(FormField(ReferenceForm), min_entries=1, max_entries=20)
+    references = FieldList(FormField(ReferenceForm), min_entries=1, max_entries=21)  # 20 and a blank row
     builds_on_id = IntegerField(_l("Builds on proposal no."),
                                 validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 

@@ -8,6 +8,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.models import MentorKind, Recommendation
+from tracker.services.reviews import MAX_CRITERIA
 
 
 class ReviewForm(FlaskForm):
@@ -37,7 +38,7 @@ class CriterionForm(FlaskForm):
 
 
 class RubricForm(FlaskForm):
-    criteria = FieldList(FormField(CriterionForm), min_entries=1, max_entries=15)
+    criteria = FieldList(FormField(CriterionForm), min_entries=1, max_entries=MAX_CRITERIA + 1)  # and a blank row
 
 
 class MentorAssignmentForm(FlaskForm):
@@ -50,10 +51,10 @@ class MentorAssignmentForm(FlaskForm):
 
 class MentoringSessionForm(FlaskForm):
     on = DateField(_l("Date"), validators=[InputRequired()])
-    subcommittee = SelectField(_l("Subcommittee"), coerce=int, validate_choice=False)
-    mentor = SelectField(_l("Mentor"), coerce=int, validate_choice=False)
+    subcommittee = SelectField(_l("Subcommittee"), coerce=int, validate_choice=True)
+    mentor = SelectField(_l("Mentor"), coerce=int, validate_choice=True)
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])
-    proposals = SelectMultipleField(_l("Proposals discussed"), coerce=int, validate_choice=False,
+    proposals = SelectMultipleField(_l("Proposals discussed"), coerce=int, validate_choice=True,
                                     widget=widgets.ListWidget(prefix_label=False),
                                     option_widget=widgets.CheckboxInput())

@@ -149,11 +149,12 @@ def team_member_choices(team_id: int) -> list[tuple[int, str]]:
         .where(Membership.team_id == team_id).order_by(User.name, User.id))]
 
 
-def team_proposal_choices(team_id: int, exclude_stages=()) -> list[tuple[int, str]]:
-    """The team's proposals as (id, title), for choosing which ones an activity discussed."""
+def team_proposal_choices(team_id: int, viewer, exclude_stages=()) -> list[tuple[int, str]]:
+    """The team's proposals this person may see as (id, title), for choosing what an activity discussed."""
     return [(pid, title) for pid, title in db.session.execute(
         sa.select(Proposal.id, Proposal.title)
-        .where(Proposal.team_id == team_id, Proposal.stage.not_in(exclude_stages) if exclude_stages else sa.true())
+        .where(Proposal.team_id == team_id, permissions.visible_proposals(viewer),
+               Proposal.stage.not_in(exclude_stages) if exclude_stages else sa.true())
         .order_by(Proposal.title, Proposal.id))]
 
 

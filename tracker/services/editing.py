@@ -21,6 +21,7 @@ TEXT_FIELDS = ("title", "summary", "problem", "proposal_text", "expected_effect"
                "department", "notes")
 LIMITS = {"title": 200, "summary": 500, "beneficiaries": 300, "department": 100}
 MAX_BUDGET = 10**13
+MAX_REFERENCES = 20
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,11 @@ class Conflict:
 class EditConflict(Exception):
     """Somebody saved the same fields differently since this form was opened."""
 
-    def __init__(self, conflicts: list[Conflict], version: int):
+    def __init__(self, conflicts: list[Conflict], version: int, theirs_only: set[str]):
         super().__init__(", ".join(c.field for c in conflicts))
         self.conflicts = conflicts
         self.version = version
+        self.theirs_only = theirs_only  # fields only the other person changed: show their values
 
 
 def draft_of(proposal: Proposal) -> ProposalDraft:
@@ -150,7 +152,7 @@ def _merge(proposal: Proposal, current: dict, mine: dict, base_version: int) -> 
             conflicts.append(Conflict(key, current[key], mine[key],
                                       by.actor.name if by.actor else _("Import"), by.created_at))
     if conflicts:
-        raise EditConflict(conflicts, proposal.version)
+        raise EditConflict(conflicts, proposal.version, keep_theirs)
     return keep_theirs
 
 
@@ -185,6 +187,8 @@ def _validate(proposal: Proposal, draft: ProposalDraft, actor: User) -> None:
     already = {a.user_id for a in proposal.authors}
     if set(draft.coauthor_ids) - members - already:
         reasons.append(("coauthor_ids", _("Co-authors must be members of the team.")))
+    if len(draft.references) > MAX_REFERENCES:
+        reasons.append(("references", _("At most %(count)d benchmarked cases.", count=MAX_REFERENCES)))
     for reference in draft.references:
         if reference.url and not reference.url.lower().startswith(("http://", "https://")):
             reasons.append(("references", _("A link must start with http:// or https://.")))

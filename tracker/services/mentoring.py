@@ -158,7 +158,8 @@ def record_session(team: Team, *, actor: User, on: date, subcommittee_id: int | 
     if mentor is None or subcommittee is None or subcommittee.id not in permissions.mentored_subcommittee_ids(mentor):
         reasons.append(("mentor", _("Choose a mentor matched to that subcommittee.")))
     proposals = list(db.session.scalars(sa.select(Proposal).where(
-        Proposal.id.in_(proposal_ids), Proposal.team_id == team.id))) if proposal_ids else []
+        Proposal.id.in_(proposal_ids), Proposal.team_id == team.id,
+        permissions.visible_proposals(actor)))) if proposal_ids else []
     if len(proposals) != len(set(proposal_ids)):
         reasons.append(("proposals", _("Choose proposals of this team.")))
     if reasons:

@@ -16,6 +16,7 @@ from tracker.services import notifications, workflow
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 DISAGREEMENT = 2  # points apart on one criterion: the manager should look
+MAX_CRITERIA = 15
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ def save_rubric(team: Team, drafts: list[CriterionDraft], *, actor: User) -> Rub
     reasons = []
     if not drafts:
         reasons.append(("criteria", _("Keep at least one criterion.")))
+    if len(drafts) > MAX_CRITERIA:
+        reasons.append(("criteria", _("At most %(count)d criteria.", count=MAX_CRITERIA)))
     if any(not 0 < d.weight <= 10 for d in drafts):
         reasons.append(("criteria", _("A weight is a number above 0 and at most 10.")))
     if reasons:

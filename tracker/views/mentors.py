@@ -61,7 +61,7 @@ def rubric(team_id: int):
     form = RubricForm(data={"criteria": [
         {"name_ko": c.name_ko, "name_en": c.name_en, "explanation": c.description, "weight": c.weight}
         for c in current.criteria]})
-    if request.method == "GET":
+    if request.method == "GET" and len(form.criteria) < form.criteria.max_entries:
         form.criteria.append_entry()  # a row for a new criterion
     if form.validate_on_submit():
         drafts = [reviews.CriterionDraft(e.name_ko.data or "", e.name_en.data or None,
@@ -87,7 +87,7 @@ def new_session(team_id: int):
     form = MentoringSessionForm(mentor=current_user.id if permissions.is_mentor(current_user) else None)
     form.subcommittee.choices = [SelectChoice(s.id, subcommittee_name(s)) for s in team.subcommittees]
     form.mentor.choices = [SelectChoice(load.mentor.id, load.mentor.name) for load in loads]
-    proposals = archive.team_proposal_choices(team.id, exclude_stages=(Stage.WITHDRAWN,))
+    proposals = archive.team_proposal_choices(team.id, current_user, exclude_stages=(Stage.WITHDRAWN,))
     form.proposals.choices = [SelectChoice(pid, title) for pid, title in proposals]
     if form.validate_on_submit():
         try:

@@ -60,12 +60,12 @@ def edit(proposal_id: int):
     form = ProposalForm(obj=draft, version=proposal.version)
     form.subcommittee_id.choices = [SelectChoice("", "–")] + [SelectChoice(s.id, subcommittee_name(s)) for s in proposal.team.subcommittees]
     form.coauthor_ids.choices = [SelectChoice(uid, name) for uid, name in archive.team_member_choices(proposal.team_id)]
-    if request.method == "GET" and draft.references:
+    if request.method == "GET" and draft.references and len(form.references) < form.references.max_entries:
         form.references.append_entry()  # one empty row for a new case (min_entries gives it when none)
     conflicts = []
     if form.validate_on_submit():
         try:
-            revision = editing.save(proposal, _draft_from(form), base_version=int(form.version.data),
+            revision = editing.save(proposal, _draft_from(form), base_version=form.version.data,
                                     actor=current_user)
             db.session.commit()
         except ValidationFailed as failure:
@@ -73,15 +73,38 @@ def edit(proposal_id: int):
         except editing.EditConflict as conflict:
             db.session.rollback()
             conflicts = conflict.conflicts
-            form.version.data = conflict.version
+            _set(form.version, conflict.version)
+            _show_their_values(form, editing.draft_of(_proposal_or_404(proposal_id)), conflict.theirs_only)
         except StaleDataError:
             db.session.rollback()
             flash(_("Somebody saved this proposal at the same moment. Your text is below: save again."), "error")
-            form.version.data = _proposal_or_404(proposal_id).version
+            _set(form.version, _proposal_or_404(proposal_id).version)
         else:
             flash(_("Saved.") if revision else _("Nothing was changed."), "info")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
     return render_template("proposals/edit.html", form=form, proposal=proposal, conflicts=conflicts)
+
+
+# edit-history keys -> the form fields that hold them
+_FORM_FIELDS = {"subcommittee": "subcommittee_id", "authors": "coauthor_ids", "builds_on": "builds_on_id"}
+
+
+def _show_their_values(form: ProposalForm, current: editing.ProposalDraft, keys: set[str]) -> None:
+    """After a conflict, the fields only the other person changed show what they saved."""
+    for key in keys:
+        if key == "references":
+            while len(form.references):
+                form.references.pop_entry()
+            for reference in current.references:
+                form.references.append_entry(vars(reference))
+        else:
+            name = _FORM_FIELDS.get(key, key)
+            _set(form[name], getattr(current, name))
+
+
+def _set(field, value) -> None:
+    """Show ``value`` in a submitted form's field (number fields would show what was typed)."""
+    field.data, field.raw_data = value, None
 
 
 def _draft_from(form: ProposalForm) -> editing.ProposalDraft:

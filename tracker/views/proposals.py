@@ -4,7 +4,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from tracker import permissions
-from tracker.forms.proposals import CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
+from tracker.forms.proposals import MAX_ID, CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
 from tracker.services import archive, ideas, mentoring, reviews, similar, workflow
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -52,5 +52,6 @@ def similar_hints():
     """The hint list under the title field while someone types (fetched by a script)."""
     text = request.args.get("q", "")[:700]
     exclude = request.args.get("exclude", type=int)
+    exclude = exclude if exclude is not None and 0 < exclude <= MAX_ID else None
     found = similar.similar_ideas(text, current_user, exclude_id=exclude)
     return render_template("proposals/_similar.html", similar_ideas=found)

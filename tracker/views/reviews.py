@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from tracker import permissions
 from tracker.extensions import db
@@ -43,7 +44,12 @@ def review(proposal_id: int):
             for name, message in failure.reasons:
                 form[name].errors = [*form[name].errors, message] if name in form else [message]
         else:
-            db.session.commit()
+            try:
+                db.session.commit()
+            except IntegrityError:  # the same review posted twice at once: the first one counts
+                db.session.rollback()
+                flash(_("You have already reviewed this round of the proposal."), "info")
+                return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="reviews"))
             flash(_("Thank you: your review is saved and the authors are notified."), "info")
             return redirect(url_for("reviews.index"))
     db.session.commit()  # a default rubric made on first use
