@@ -1,9 +1,10 @@
-"""Similar-idea lookup and full-text search on a 10,000-proposal archive, timed in one run.
+"""Similar-idea lookup, full-text search and the status board on a 10,000-proposal archive, timed in one run.
 
     .venv/bin/python bench/lookup_speed.py [--rows 10000] [--repeat 50] [--database-url URL]
 
 It imports the generated archive of bench/import_speed.py, then times each lookup as a manager
-(sees everything) and as a member (the visibility clause applies), with a trivial query as the floor.
+(sees everything) and as a member (the visibility clause applies), with a trivial query as the floor;
+then whole pages through the app (signed in as the manager), with /healthz as the floor.
 """
 import argparse
 import statistics
@@ -21,8 +22,13 @@ from tracker import create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.importers import import_ideas  # noqa: E402
 from tracker.importers.programme import load_programme  # noqa: E402
-from tracker.models import Role  # noqa: E402
+from tracker.models import Proposal, Role  # noqa: E402
 from tracker.services import accounts, archive, similar, teams  # noqa: E402
+
+PASSWORD = "bench-password-1"
+PAGES = ["/healthz", "/teams/{team}/board", "/teams/{team}/report", "/overview", "/proposals/?q=빈집",
+         "/proposals/?team={team}&stage=developing&sort=updated", "/proposals/{proposal}",
+         "/proposals/similar?q=빈집을 고쳐 청년 창업공간으로", "/reviews/"]
 
 LOOKUPS = {
     "floor: SELECT 1": lambda viewer: db.session.execute(sa.text("SELECT 1")).scalar(),
@@ -54,7 +60,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.sqlite'}"
-        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
         with app.app_context():
             db.drop_all()
             db.create_all()
@@ -76,7 +82,29 @@ def main() -> None:
                     median, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
                     floor = floor or median
                     print(f"| {name} | {label} | {median:.1f} | {p95:.1f} | {median / floor:,.0f}x |")
+            team = teams.find_team("소소기획단 2기").id
+            proposal = db.session.scalar(sa.select(sa.func.max(Proposal.id)))
+            accounts.set_known_password(manager, PASSWORD)
+            manager.must_change_password = False
+            db.session.commit()
+            client = app.test_client()
+            assert client.post("/auth/login", data={"identifier": "bench-m", "password": PASSWORD}).status_code == 302
+            print()
+            print("| page (manager, test client) | median ms | p95 ms | median / /healthz |")
+            print("| --- | ---: | ---: | ---: |")
+            floor = None
+            for template in PAGES:
+                url = template.format(team=team, proposal=proposal)
+                times = sorted(timed(lambda _v: _get(client, url), None, args.repeat))
+                median, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
+                floor = floor or median
+                print(f"| {url} | {median:.1f} | {p95:.1f} | {median / floor:,.1f}x |")
             db.drop_all()
+
+
+def _get(client, url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,11 @@ def kdate(value: date | datetime | None) -> str:
     return format_date(value, "medium")
 
 
+def kdate_short(value: date) -> str:
+    """10월 in Korean, Oct in English: a chart's axis label."""
+    return format_date(value, "MMM")
+
+
 def kdatetime(value: datetime | None) -> str:
     if value is None:
         return ""

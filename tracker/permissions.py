@@ -16,6 +16,9 @@ Where a list must be filtered in the database, the rule's SQL twin stands right 
 | read a proposal's reviews | as author or subcommittee member | matched subcommittees' | yes |
 | record a mentoring session | no | in teams they mentor | yes |
 | match mentors, edit the rubric | no | no | yes |
+| see a team's activities calendar and its feed address | own teams (archived: all) | teams of matched subcommittees | all |
+| add or edit activities on a team's calendar | no (mentors record mentoring sessions) | no | yes |
+| reset a team's calendar feed address | no | no | yes |
 | manage accounts | no | no | yes |
 | grant the admin role; reset, deactivate or change an admin | no | no | admin only |
 """
@@ -194,6 +197,19 @@ def can_manage_mentors(user) -> bool:
     return is_manager(user)
 
 
+def can_view_calendar(user, team: Team) -> bool:
+    """The activities calendar and its feed address go with seeing the team."""
+    return can_view_team(user, team)
+
+
+def can_manage_activities(user, team: Team) -> bool:
+    return is_manager(user)
+
+
+def can_reset_calendar_feed(user, team: Team) -> bool:
+    return is_manager(user)
+
+
 def is_mentor(user) -> bool:
     return _signed_in(user) and Role.MENTOR in user.role_set
 
@@ -203,5 +219,7 @@ def template_globals() -> dict:
             "can_edit_proposal": can_edit_proposal, "can_comment": can_comment,
             "can_carry_over": can_carry_over, "can_view_proposal": can_view_proposal, "can_review": can_review, "can_view_reviews": can_view_reviews,
             "can_record_mentoring": can_record_mentoring, "can_manage_mentors": can_manage_mentors,
+            "can_view_calendar": can_view_calendar, "can_manage_activities": can_manage_activities,
+            "can_reset_calendar_feed": can_reset_calendar_feed,
             "is_manager": is_manager, "is_mentor": is_mentor}
 

@@ -1,4 +1,4 @@
-// Similar ideas under the title while someone types: the server renders the list.
+// Similar ideas under the title while someone types (or, with data-like, for a proposal): the server renders the list.
 (function () {
   "use strict";
   var box = document.getElementById("similar-ideas");
@@ -9,10 +9,11 @@
   var last = "";
 
   function lookup() {
-    var text = fields.map(function (f) { return f.value; }).join(" ").trim();
+    var text = box.dataset.like ? "#" + box.dataset.like : fields.map(function (f) { return f.value; }).join(" ").trim();
     if (text === last) { return; }
     last = text;
-    var url = box.dataset.url + "?q=" + encodeURIComponent(text);
+    var url = box.dataset.url + (box.dataset.like ? "?like=" + encodeURIComponent(box.dataset.like)
+                                                  : "?q=" + encodeURIComponent(text));
     if (box.dataset.exclude) { url += "&exclude=" + encodeURIComponent(box.dataset.exclude); }
     fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } })
       .then(function (r) { return r.ok && !r.redirected ? r.text() : ""; })  // signed out: no hint
@@ -26,5 +27,5 @@
       timer = setTimeout(lookup, 250);
     });
   });
-  if (fields.some(function (f) { return f.value; })) { lookup(); }
+  if (box.dataset.like || fields.some(function (f) { return f.value; })) { lookup(); }
 }());

@@ -38,6 +38,7 @@ def test_from_a_new_idea_to_mentor_review(browser, live_server, member, screensh
         page.get_by_role("button", name="아이디어 저장").click()
         assert page.get_by_role("heading", level=1).inner_text() == "빈집을 청년 창업공간으로"
         assert "아이디어를 저장했습니다" in page.locator("main").inner_text()
+        page.locator("#similar-ideas").get_by_role("link", name="빈집있는교?").wait_for()  # loaded after the page
 
         page.get_by_role("button", name="구체화 시작 → 구체화").click()
         page.get_by_role("button", name="멘토 검토 요청 (제출) → 멘토 검토").click()

@@ -5,15 +5,13 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import csv_bytes
+from tests.helpers import text_of
 from tests.functional.cohort import make_cohort, signed_in
 from tracker.importers import import_ideas
 from tracker.extensions import db
 from tracker.models import Notification, Proposal, ProposalRevision, Stage, StageChange
 from tracker.services import teams as team_service
 
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def version_in(response) -> str:
@@ -138,8 +136,11 @@ def test_similar_ideas_appear_while_typing_and_on_the_proposal(app, cohort):
     assert member.get("/proposals/similar?q=").get_data(as_text=True).strip() == ""
     assert "빈집있는교?" not in member.get("/proposals/similar?q=드론 배송").get_data(as_text=True)
     proposal = cohort.proposal(Stage.IDEA, title="빈집 청년 주택")
-    page = text_of(member.get(f"/proposals/{proposal.id}"))
-    assert "비슷한 아이디어" in page and "빈집있는교?" in page
+    page = member.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f'data-like="{proposal.id}"' in page  # the page asks once loaded
+    hints = member.get(f"/proposals/similar?like={proposal.id}").get_data(as_text=True)
+    assert "빈집있는교?" in hints and "빈집 청년 주택" not in hints
+    assert signed_in(app, cohort.people["outsider"]).get(f"/proposals/similar?like={proposal.id}").status_code == 403
 
 
 def test_lineage_and_carry_over_are_visible_both_ways(app, cohort, make_account):

@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from tests.helpers import queries_for, text_of
 from tests.functional.cohort import make_cohort, signed_in
 from tracker.extensions import db
 from tracker.models import (
@@ -15,9 +16,6 @@ from tracker.services import teams as team_service
 
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
 
-
-def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 @pytest.fixture
@@ -202,21 +200,6 @@ def test_mentoring_sessions_are_recorded_as_activities(app, cohort):
     assert signed_in(app, cohort.people["author"]).get(f"/teams/{cohort.team.id}/mentoring/new").status_code == 403
 
 
-def _queries(app, client, url) -> int:
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    with app.app_context():
-        engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
 
 def test_queue_and_load_pages_take_the_same_queries_for_10_or_100_proposals(app, cohort):
     mentor, manager = signed_in(app, cohort.people["mentor"]), signed_in(app, cohort.people["manager"])
@@ -225,8 +208,8 @@ def test_queue_and_load_pages_take_the_same_queries_for_10_or_100_proposals(app,
         while db.session.scalar(sa.select(sa.func.count()).select_from(Proposal)
                                 .where(Proposal.stage == Stage.IN_REVIEW)) < total:
             submitted(cohort)
-        counts.append((_queries(app, mentor, "/reviews/"), _queries(app, manager, "/reviews/"),
-                       _queries(app, manager, f"/teams/{cohort.team.id}/mentors")))
+        counts.append((queries_for(app, mentor, "/reviews/"), queries_for(app, manager, "/reviews/"),
+                       queries_for(app, manager, f"/teams/{cohort.team.id}/mentors")))
     assert counts[0] == counts[1]
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
 

@@ -111,6 +111,27 @@ MATRIX = {
     "mentors.unmatch": [("POST", "/teams/{team2}/mentors/999999/remove", managers_only(404))],
     "mentors.new_session": [("GET", "/teams/{team2}/mentoring/new", visible_to(200, "mentor")),
                             ("GET", "/teams/{team3}/mentoring/new", managers_only())],
+    "calendar.month": [("GET", "/teams/{team2}/calendar", visible_to(200, "member", "mentor")),
+                       ("GET", "/teams/{team3}/calendar?month=2025-10", visible_to(200, "other_member")),
+                       ("GET", "/teams/{team1}/calendar", everyone(200))],
+    "calendar.year_list": [("GET", "/teams/{team2}/calendar/list", visible_to(200, "member", "mentor")),
+                           ("GET", "/teams/{team3}/calendar/list?year=2025", visible_to(200, "other_member"))],
+    "calendar.detail": [("GET", "/teams/{team2}/calendar/activities/999999", visible_to(404, "member", "mentor"))],
+    "calendar.new": [("GET", "/teams/{team2}/calendar/activities/new", managers_only()),
+                     ("POST", "/teams/{team1}/calendar/activities/new", managers_only())],  # empty form: shown again
+    "calendar.edit": [("GET", "/teams/{team2}/calendar/activities/999999/edit", managers_only(404))],
+    "calendar.reset_feed": [("POST", "/teams/{team2}/calendar/feed/reset", managers_only(302))],
+    # public for calendar apps, but only the exact token of a team opens it
+    "calendar.feed": [("GET", "/calendar/" + "x" * 43 + ".ics", {p: 404 for p in PEOPLE}),
+                      ("GET", "/calendar/short.ics", {p: 404 for p in PEOPLE})],
+    "board.show": [("GET", "/teams/{team2}/board", visible_to(200, "member", "mentor")),
+                   ("GET", "/teams/{team1}/board", everyone(200))],
+    "board.report": [("GET", "/teams/{team3}/report", visible_to(200, "other_member"))],
+    "board.export": [("GET", "/teams/{team2}/board.xlsx", visible_to(200, "member", "mentor")),
+                     ("GET", "/teams/{team3}/board.csv", visible_to(200, "other_member"))],
+    "board.move": [("POST", "/teams/{team3}/board/move", visible_to(400, "other_member"))],  # no card given
+    "board.overview": [("GET", "/overview", everyone(200))],
+    "proposals.export": [("GET", "/proposals/export.csv", everyone(200))],
     "notifications.index": [("GET", "/notifications/", everyone(200))],
     "notifications.mark_read": [("POST", "/notifications/read", everyone(302))],
     "proposals.detail": [

@@ -28,7 +28,11 @@ _WIDTHS = {"title": 30, "summary": 40, "problem": 40, "proposal_text": 40, "expe
 
 
 def proposal_rows(team: Team | None = None) -> list[dict]:
-    return [_row(p) for p in archive.proposals_for_export(team)]
+    return rows_of(archive.proposals_for_export(team))
+
+
+def rows_of(proposals: list[Proposal]) -> list[dict]:
+    return [_row(p) for p in proposals]
 
 
 def _row(p: Proposal) -> dict:

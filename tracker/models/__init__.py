@@ -1,5 +1,7 @@
 """Every model, importable from one place (and seen by Alembic's autogenerate)."""
-from tracker.models.activity import Activity, ActivityKind, activity_proposal, activity_subcommittee
+from tracker.models.activity import (
+    Activity, ActivityKind, activity_attendee, activity_proposal, activity_subcommittee,
+)
 from tracker.models.audit import AuditEvent
 from tracker.models.discussion import Comment, Notification
 from tracker.models.people import Role, User, UserRole
@@ -17,7 +19,7 @@ from tracker.models.team import MentorAssignment, MentorKind, Membership, Subcom
 __all__ = [
     "AuditEvent",
     "Comment", "Notification",
-    "Activity", "ActivityKind", "activity_proposal", "activity_subcommittee",
+    "Activity", "ActivityKind", "activity_attendee", "activity_proposal", "activity_subcommittee",
     "Role", "User", "UserRole",
     "Proposal", "ProposalAuthor", "ProposalReference", "ProposalRevision", "Stage", "StageChange",
     "Recommendation", "Review", "ReviewScore", "Rubric", "RubricCriterion",

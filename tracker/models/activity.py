@@ -28,6 +28,13 @@ activity_subcommittee = sa.Table(
     sa.Column("subcommittee_id", sa.ForeignKey("subcommittee.id", ondelete="CASCADE"), primary_key=True),
 )
 
+activity_attendee = sa.Table(
+    "activity_attendee",
+    db.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
 activity_proposal = sa.Table(
     "activity_proposal",
     db.metadata,
@@ -54,3 +61,4 @@ class Activity(CreatedAtMixin, db.Model):
     recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id])
     subcommittees: Mapped[list[Subcommittee]] = relationship(secondary=activity_subcommittee)
     proposals: Mapped[list[Proposal]] = relationship(secondary=activity_proposal)
+    attendees: Mapped[list[User]] = relationship(secondary=activity_attendee, order_by="User.name")

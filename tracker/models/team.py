@@ -35,6 +35,8 @@ class Team(CreatedAtMixin, db.Model):
         str_enum(TeamStatus, 20), default=TeamStatus.ACTIVE
     )
     required_reviews: Mapped[int] = mapped_column(default=1)
+    # The secret in the team's calendar feed URL; made on first use, replaced to revoke old links.
+    calendar_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     subcommittees: Mapped[list["Subcommittee"]] = relationship(
         back_populates="team", order_by="Subcommittee.position", cascade="all, delete-orphan"

@@ -176,8 +176,7 @@ def team_page(team_id: int) -> TeamPage:
     return TeamPage(team, sub_counts, stage_counts, list(memberships), list(mentors))
 
 
-def proposal_list(filters: ProposalFilter, page: int, per_page: int, viewer) -> ProposalListPage:
-    """One page of the proposals this person may see that match the filters."""
+def _list_conditions(filters: ProposalFilter, viewer) -> list:
     conditions = [permissions.visible_proposals(viewer)]
     if filters.team_id:
         conditions.append(Proposal.team_id == filters.team_id)
@@ -186,15 +185,29 @@ def proposal_list(filters: ProposalFilter, page: int, per_page: int, viewer) -> 
     if filters.stage:
         conditions.append(Proposal.stage == filters.stage)
     conditions.extend(_search_conditions(filters))
+    return conditions
+
+
+def _listed(conditions: list, sort: str):
+    return (sa.select(Proposal).where(*conditions)
+            .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
+                     selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+            .order_by(*SORTS.get(sort, SORTS["team"])))
+
+
+def proposal_list(filters: ProposalFilter, page: int, per_page: int, viewer) -> ProposalListPage:
+    """One page of the proposals this person may see that match the filters."""
+    conditions = _list_conditions(filters, viewer)
     total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(*conditions))
     page = min(max(1, page), max(1, -(-total // per_page)))  # past the last page: the last page
-    items = db.session.scalars(
-        sa.select(Proposal).where(*conditions)
-        .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
-        .order_by(*SORTS.get(filters.sort, SORTS["team"]))
-        .limit(per_page).offset((page - 1) * per_page)).all()
+    items = db.session.scalars(_listed(conditions, filters.sort)
+                               .limit(per_page).offset((page - 1) * per_page)).all()
     return ProposalListPage(list(items), total, page, per_page)
+
+
+def proposals_matching(filters: ProposalFilter, viewer) -> list[Proposal]:
+    """Every proposal of the filtered list (for an export), in the list's order."""
+    return list(db.session.scalars(_listed(_list_conditions(filters, viewer), filters.sort)))
 
 
 def proposal_page(proposal_id: int) -> ProposalPage:

@@ -89,14 +89,18 @@ def review_queue(mentor: User) -> tuple[list[QueueItem], list[QueueItem]]:
             [i for i in items if i.proposal.id in reviewed])
 
 
-def all_waiting(viewer: User) -> list[QueueItem]:
-    """For managers: every proposal in review, with the reviews of its current round so far."""
-    rows = db.session.execute(_waiting_proposals(permissions.visible_proposals(viewer))).all()
+def all_waiting(viewer: User, limit: int = 100) -> tuple[list[QueueItem], int]:
+    """For managers: the proposals in review that waited longest (and how many there are in all),
+    with the reviews of their current round so far."""
+    visible = permissions.visible_proposals(viewer)
+    total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(visible, Proposal.stage == Stage.IN_REVIEW))
+    rows = db.session.execute(_waiting_proposals(visible).limit(limit)).all()
+    ids = [p.id for p, _entered in rows]
     done = dict(db.session.execute(
         sa.select(Review.proposal_id, sa.func.count(Review.id)).join(Proposal, Proposal.id == Review.proposal_id)
-        .where(Review.round == Proposal.review_round, Proposal.stage == Stage.IN_REVIEW,
-               Review.submitted_at.is_not(None)).group_by(Review.proposal_id)).all())
-    return [QueueItem(p, entered, done.get(p.id, 0)) for p, entered in rows]
+        .where(Review.proposal_id.in_(ids), Review.round == Proposal.review_round,
+               Review.submitted_at.is_not(None)).group_by(Review.proposal_id)).all()) if ids else {}
+    return [QueueItem(p, entered, done.get(p.id, 0)) for p, entered in rows], total
 
 
 def mentor_loads(team: Team) -> list[MentorLoad]:

@@ -16,7 +16,8 @@ from tracker.models import Proposal, Stage, Team
 from tracker.services.text_match import contains
 
 MAX_GRAMS = 16
-MIN_COVER = 0.34
+MIN_COVER = 0.34  # a short query: a third of its grams must match
+ENOUGH_SHARED = 3  # a long one: three shared grams are already a real likeness
 _WORD = re.compile(r"\w+")
 
 
@@ -46,13 +47,17 @@ def _hit(column, gram: str):
     return sa.case((contains(column, gram), 1), else_=0)
 
 
+def _needed(gram_count: int) -> int:
+    return max(1, min(ENOUGH_SHARED, round(MIN_COVER * gram_count)))
+
+
 def similar_ideas(text: str, viewer, *, exclude_id: int | None = None, limit: int = 5) -> list[SimilarIdea]:
     query_grams = grams(text)[:MAX_GRAMS]
     if not query_grams:
         return []
     haystack = Proposal.title + " " + sa.func.coalesce(Proposal.summary, "")
     hits = sum((_hit(haystack, g) for g in query_grams), sa.literal(0))
-    conditions = [permissions.visible_proposals(viewer), hits >= max(1, round(MIN_COVER * len(query_grams)))]
+    conditions = [permissions.visible_proposals(viewer), hits >= _needed(len(query_grams))]
     if exclude_id is not None:
         conditions.append(Proposal.id != exclude_id)
     rows = db.session.execute(

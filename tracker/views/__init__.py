@@ -1,7 +1,8 @@
 """Blueprints: one module each."""
 from flask import Flask
 
-from tracker.views import accounts, auth, main, mentors, notifications, proposal_work, proposals, reviews, teams
+from tracker.views import calendar
+from tracker.views import accounts, auth, board, main, mentors, notifications, proposal_work, proposals, reviews, teams
 
 
 def register_blueprints(app: Flask) -> None:
@@ -14,3 +15,5 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(notifications.bp)
     app.register_blueprint(reviews.bp)
     app.register_blueprint(mentors.bp)
+    app.register_blueprint(calendar.bp)
+    app.register_blueprint(board.bp)

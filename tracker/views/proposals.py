@@ -6,24 +6,36 @@ from wtforms import SelectChoice
 from tracker import permissions
 from tracker.forms.proposals import MAX_ID, CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
 from tracker.services import archive, ideas, mentoring, reviews, similar, workflow
+from tracker.views.downloads import spreadsheet
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
 
 @bp.get("/")
 def index():
-    form = ProposalFilterForm(request.args)
-    form.validate()
-    filters = archive.ProposalFilter(
-        team_id=form.team.data, subcommittee_id=form.subcommittee.data, stage=form.stage_value(),
-        text=(form.q.data or "").strip() or None, department=(form.department.data or "").strip() or None,
-        author=(form.author.data or "").strip() or None,
-        sort=form.sort.data if form.sort.data in archive.SORTS else "team")
+    form, filters = _filters()
     result = archive.proposal_list(filters, form.page.data or 1,
                                    current_app.config["PROPOSALS_PER_PAGE"], current_user)
     teams = archive.teams_with_subcommittees(current_user)
     return render_template("proposals/index.html", form=form, filters=filters, result=result,
                            teams=teams, sorts=list(archive.SORTS))
+
+
+def _filters() -> tuple[ProposalFilterForm, archive.ProposalFilter]:
+    form = ProposalFilterForm(request.args)
+    form.validate()
+    return form, archive.ProposalFilter(
+        team_id=form.team.data, subcommittee_id=form.subcommittee.data, stage=form.stage_value(),
+        text=(form.q.data or "").strip() or None, department=(form.department.data or "").strip() or None,
+        author=(form.author.data or "").strip() or None,
+        sort=form.sort.data if form.sort.data in archive.SORTS else "team")
+
+
+@bp.get("/export.<any(xlsx, csv):fmt>")
+def export(fmt: str):
+    """The filtered list as a spreadsheet: the same filters as the page, every matching proposal."""
+    _form, filters = _filters()
+    return spreadsheet(archive.proposals_matching(filters, current_user), fmt, "proposals")
 
 
 @bp.get("/<int(max=2147483647):proposal_id>")
@@ -42,16 +54,20 @@ def detail(proposal_id: int):
         moves=workflow.allowed_moves(current_user, proposal), move_form=MoveForm(),
         comment_form=CommentForm(), carry_form=carry_form,
         rounds=reviews.rounds_of(proposal) if permissions.can_view_reviews(current_user, proposal) else [],
-        may_review=reviews.may_review(current_user, proposal), sessions=mentoring.sessions_discussing(proposal),
-        similar_ideas=similar.similar_ideas(f"{proposal.title} {proposal.summary or ''}", current_user,
-                                            exclude_id=proposal.id))
+        may_review=reviews.may_review(current_user, proposal), sessions=mentoring.sessions_discussing(proposal))
 
 
 @bp.get("/similar")
 def similar_hints():
-    """The hint list under the title field while someone types (fetched by a script)."""
+    """The hint list under the title field while someone types, or for proposal ``like`` (fetched by a script)."""
     text = request.args.get("q", "")[:700]
     exclude = request.args.get("exclude", type=int)
     exclude = exclude if exclude is not None and 0 < exclude <= MAX_ID else None
+    like = request.args.get("like", type=int)
+    if like is not None and 0 < like <= MAX_ID:
+        proposal = archive.proposal_page(like).proposal
+        if not permissions.can_view_proposal(current_user, proposal):
+            abort(403)
+        text, exclude = f"{proposal.title} {proposal.summary or ''}", proposal.id
     found = similar.similar_ideas(text, current_user, exclude_id=exclude)
     return render_template("proposals/_similar.html", similar_ideas=found)

@@ -17,7 +17,8 @@ bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 @bp.get("/")
 def index():
     if permissions.is_manager(current_user):
-        return render_template("reviews/overview.html", waiting=mentoring.all_waiting(current_user),
+        waiting, total = mentoring.all_waiting(current_user)
+        return render_template("reviews/overview.html", waiting=waiting, total=total,
                                disagreements=mentoring.disagreements(current_user))
     if not permissions.is_mentor(current_user):
         abort(403)

@@ -8,7 +8,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from tracker.extensions import login_manager
 from tracker.services import accounts
 
-PUBLIC_ENDPOINTS = {"auth.login", "main.health", "main.set_language", "static"}
+# calendar.feed: calendar apps cannot sign in; the secret token in its address is the key.
+PUBLIC_ENDPOINTS = {"auth.login", "main.health", "main.set_language", "static", "calendar.feed"}
 PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password", "auth.logout", "main.set_language", "static"}
 
 CONTENT_SECURITY_POLICY = "; ".join([

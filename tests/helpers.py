@@ -1,0 +1,28 @@
+"""What tests read from pages, and how many SQL statements a page costs."""
+import re
+
+import sqlalchemy as sa
+
+from tracker.extensions import db
+
+
+def text_of(response) -> str:
+    """A page's text as a person reads it: tags gone, whitespace folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def queries_for(app, client, url: str) -> int:
+    """The SQL statements one GET of ``url`` runs (the page must answer 200)."""
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    sa.event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200, url
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", count)
+    return len(statements)

@@ -1,0 +1,23 @@
+"""The board's filters (GET) and the move form on each card."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.forms.proposals import MAX_ID, _optional_id
+
+
+class BoardFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    subcommittee = SelectField(_l("Subcommittee"), coerce=_optional_id, validate_choice=False)
+    stalled = IntegerField(_l("Stalled after (days)"), default=14,
+                           validators=[Optional(), NumberRange(min=1, max=365)])
+
+
+class CardMoveForm(FlaskForm):
+    proposal_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
+    action = SelectField(_l("Move to"), validate_choice=False, validators=[DataRequired()])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    back = HiddenField()

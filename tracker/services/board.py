@@ -1,0 +1,238 @@
+"""A team's status board and the programme overview, from aggregate queries.
+
+Counts come from GROUP BY queries and each column shows at most ``CARDS_PER_STAGE`` cards (the
+longest waiting first), so a page costs the same number of queries for 10 or 10,000 proposals.
+"""
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker import permissions
+from tracker.extensions import db
+from tracker.models import Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus
+from tracker.services.mentoring import MentorLoad, days_since, mentor_loads
+
+CARDS_PER_STAGE = 12
+STALLED_LIST = 20
+BOARD_STAGES = (Stage.IDEA, Stage.DEVELOPING, Stage.IN_REVIEW, Stage.SHORTLISTED, Stage.PRESENTED,
+                Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLETED)
+CLOSED_STAGES = (Stage.NOT_SELECTED, Stage.DECLINED, Stage.WITHDRAWN)
+OPEN_STAGES = (Stage.IDEA, Stage.DEVELOPING, Stage.IN_REVIEW, Stage.SHORTLISTED, Stage.PRESENTED)
+OUTCOME_STAGES = (Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLETED, Stage.DECLINED)
+
+
+@dataclass(frozen=True)
+class Card:
+    proposal: Proposal
+    since: datetime | None
+    reviews_done: int
+    stalled: bool
+
+    @property
+    def days_in_stage(self) -> int:
+        return days_since(self.since)
+
+
+@dataclass
+class Board:
+    team: Team
+    subcommittee_id: int | None
+    stalled_days: int
+    cards: dict[Stage, list[Card]]
+    counts: dict[Stage, int]
+    matrix: dict[tuple[int | None, Stage], int]
+    stalled: list[Card]
+    stalled_total: int
+    mentor_loads: list[MentorLoad]
+    reviews_waiting: int
+    reviews_complete: int
+
+    @property
+    def days_to_presentation(self) -> int | None:
+        day = self.team.presentation_on
+        return (day - date.today()).days if day else None
+
+    def count(self, stage: Stage) -> int:
+        return self.counts.get(stage, 0)
+
+    def cell(self, subcommittee_id: int | None, stage: Stage) -> int:
+        return self.matrix.get((subcommittee_id, stage), 0)
+
+    def row_total(self, subcommittee_id: int | None) -> int:
+        return sum(n for (sub, _stage), n in self.matrix.items() if sub == subcommittee_id)
+
+    @property
+    def has_unassigned(self) -> bool:
+        return any(sub is None for sub, _stage in self.matrix)
+
+    @property
+    def closed_counts(self) -> dict[Stage, int]:
+        return {stage: self.counts[stage] for stage in CLOSED_STAGES if self.counts.get(stage)}
+
+
+def _since_entering_stage(team_id: int):
+    """proposal id -> when it entered the stage it is in now."""
+    return (sa.select(StageChange.proposal_id, sa.func.max(StageChange.created_at).label("since"))
+            .join(Proposal, sa.and_(Proposal.id == StageChange.proposal_id, StageChange.to_stage == Proposal.stage))
+            .where(Proposal.team_id == team_id).group_by(StageChange.proposal_id).subquery())
+
+
+def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_days: int = 14) -> Board:
+    conditions = [Proposal.team_id == team.id, permissions.visible_proposals(viewer)]
+    if subcommittee_id is not None:
+        conditions.append(Proposal.subcommittee_id == subcommittee_id)
+    cutoff = datetime.now(timezone.utc) - timedelta(days=stalled_days)
+    since = _since_entering_stage(team.id)
+    ranked = (sa.select(Proposal.id, since.c.since,
+                        sa.func.row_number().over(partition_by=Proposal.stage,
+                                                  order_by=(since.c.since.asc(), Proposal.id)).label("rank"))
+              .join(since, since.c.proposal_id == Proposal.id, isouter=True)
+              .where(*conditions, Proposal.stage.in_(BOARD_STAGES)).subquery())
+    rows = db.session.execute(
+        sa.select(Proposal, ranked.c.since).join(ranked, ranked.c.id == Proposal.id)
+        .where(ranked.c.rank <= CARDS_PER_STAGE).options(*_card_loading())
+        .order_by(ranked.c.since.asc(), Proposal.id)).all()
+    stalled_rows = db.session.execute(
+        sa.select(Proposal, since.c.since).join(since, since.c.proposal_id == Proposal.id, isouter=True)
+        .where(*conditions, Proposal.stage.in_(OPEN_STAGES), Proposal.updated_at < cutoff)
+        .options(*_card_loading()).order_by(Proposal.updated_at, Proposal.id).limit(STALLED_LIST)).all()
+    stalled_total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(
+        *conditions, Proposal.stage.in_(OPEN_STAGES), Proposal.updated_at < cutoff))
+    matrix = {(sub, stage): n for sub, stage, n in db.session.execute(
+        sa.select(Proposal.subcommittee_id, Proposal.stage, sa.func.count(Proposal.id))
+        .where(*conditions).group_by(Proposal.subcommittee_id, Proposal.stage))}
+    counts: dict[Stage, int] = {}
+    for (_sub, stage), n in matrix.items():
+        counts[stage] = counts.get(stage, 0) + n
+    reviews_done = _reviews_this_round(team.id)
+    required = team.required_reviews
+
+    def card(proposal, entered):
+        stalled = proposal.stage in OPEN_STAGES and proposal.updated_at < cutoff
+        return Card(proposal, entered, reviews_done.get(proposal.id, 0), stalled)
+
+    cards = {stage: [] for stage in BOARD_STAGES}
+    for proposal, entered in rows:
+        cards[proposal.stage].append(card(proposal, entered))
+    complete = db.session.scalar(
+        sa.select(sa.func.count()).select_from(_reviewed_enough(team.id, required, conditions)))
+    return Board(team, subcommittee_id, stalled_days, cards, counts, matrix,
+                 [card(p, entered) for p, entered in stalled_rows], stalled_total, mentor_loads(team),
+                 reviews_waiting=counts.get(Stage.IN_REVIEW, 0) - complete, reviews_complete=complete)
+
+
+def _card_loading():
+    return (joinedload(Proposal.team), joinedload(Proposal.subcommittee),
+            selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+
+
+def _reviews_this_round(team_id: int) -> dict[int, int]:
+    return dict(db.session.execute(
+        sa.select(Review.proposal_id, sa.func.count(Review.id)).join(Proposal, Proposal.id == Review.proposal_id)
+        .where(Proposal.team_id == team_id, Proposal.stage == Stage.IN_REVIEW, Review.round == Proposal.review_round,
+               Review.submitted_at.is_not(None)).group_by(Review.proposal_id)).all())
+
+
+def _reviewed_enough(team_id: int, required: int, conditions):
+    """Proposals in review whose current round has the team's required number of reviews."""
+    return (sa.select(Proposal.id).join(Review, sa.and_(Review.proposal_id == Proposal.id,
+                                                         Review.round == Proposal.review_round,
+                                                         Review.submitted_at.is_not(None)))
+            .where(*conditions, Proposal.stage == Stage.IN_REVIEW)
+            .group_by(Proposal.id).having(sa.func.count(Review.id) >= required).subquery())
+
+
+@dataclass
+class TeamOutcome:
+    team: Team
+    reached: dict[Stage, int]
+    now: dict[Stage, int]
+    selected: list[Proposal] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.now.values())
+
+
+def overview(viewer) -> list[TeamOutcome]:
+    """Every team the person may see: how many ideas reached each stage, and where the selected ones are."""
+    teams = db.session.scalars(sa.select(Team).where(permissions.visible_teams(viewer))
+                               .order_by(Team.cohort.desc(), Team.name)).all()
+    visible = permissions.visible_proposals(viewer)
+    reached: dict[int, dict[Stage, int]] = {}
+    for team_id, stage, n in db.session.execute(
+            sa.select(Proposal.team_id, StageChange.to_stage, sa.func.count(sa.distinct(Proposal.id)))
+            .join(StageChange, StageChange.proposal_id == Proposal.id).where(visible)
+            .group_by(Proposal.team_id, StageChange.to_stage)):
+        reached.setdefault(team_id, {})[stage] = n
+    now: dict[int, dict[Stage, int]] = {}
+    for team_id, stage, n in db.session.execute(
+            sa.select(Proposal.team_id, Proposal.stage, sa.func.count(Proposal.id)).where(visible)
+            .group_by(Proposal.team_id, Proposal.stage)):
+        now.setdefault(team_id, {})[stage] = n
+    selected: dict[int, list[Proposal]] = {}
+    for proposal in db.session.scalars(
+            sa.select(Proposal).where(visible, Proposal.stage.in_(OUTCOME_STAGES))
+            .order_by(Proposal.team_id, Proposal.id).limit(500)):
+        selected.setdefault(proposal.team_id, []).append(proposal)
+    return [TeamOutcome(t, _at_least(reached.get(t.id, {}), now.get(t.id, {})), now.get(t.id, {}),
+                        selected.get(t.id, [])) for t in teams]
+
+
+def _at_least(reached: dict[Stage, int], now: dict[Stage, int]) -> dict[Stage, int]:
+    """Reached counts, where a proposal imported straight into a later stage counts for the earlier ones."""
+    flow = [s for s in BOARD_STAGES]
+    result = {}
+    for index, stage in enumerate(flow):
+        later = sum(now.get(s, 0) for s in flow[index:])
+        result[stage] = max(reached.get(stage, 0), later)
+    return result
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    day: date
+    counts: dict[Stage, int]
+
+
+def month_ends(team: Team, today: date | None = None) -> list[date]:
+    """Month ends of the team's year (an active team: the last 12 months up to today)."""
+    today = today or date.today()
+    if team.status == TeamStatus.ACTIVE:
+        end = today
+    else:
+        end = min(today, team.ends_on or today)
+    start = team.kickoff_on or date(team.year or end.year, 1, 1)
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if months > 11:
+        start = date(end.year - (end.month <= 11), (end.month - 12) % 12 + 1, 1)
+    points, year, month = [], start.year, start.month
+    while True:
+        first_of_next = date(year + (month == 12), month % 12 + 1, 1)
+        day = first_of_next - timedelta(days=1)
+        if day >= end:
+            points.append(end)
+            return points
+        points.append(day)
+        year, month = first_of_next.year, first_of_next.month
+
+
+def stage_timeline(team: Team, viewer, days: list[date]) -> list[TimelinePoint]:
+    """How many proposals were in each stage at the end of each day given, in one pass over the history:
+    each stage change opens a span that the proposal's next change closes."""
+    if not days:
+        return []
+    next_change = sa.func.lead(StageChange.created_at).over(
+        partition_by=StageChange.proposal_id, order_by=(StageChange.created_at, StageChange.id))
+    spans = (sa.select(StageChange.to_stage, StageChange.created_at.label("start"), next_change.label("end"))
+             .join(Proposal, Proposal.id == StageChange.proposal_id)
+             .where(Proposal.team_id == team.id, permissions.visible_proposals(viewer)).subquery())
+    moments = [datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=timezone.utc) for day in days]
+    columns = [sa.func.sum(sa.case((sa.and_(spans.c.start < moment,
+                                             sa.or_(spans.c.end.is_(None), spans.c.end >= moment)), 1), else_=0))
+               for moment in moments]
+    rows = db.session.execute(sa.select(spans.c.to_stage, *columns).group_by(spans.c.to_stage)).all()
+    return [TimelinePoint(day, {Stage(row[0]): int(row[i + 1] or 0) for row in rows if row[i + 1]})
+            for i, day in enumerate(days)]

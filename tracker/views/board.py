@@ -1,0 +1,94 @@
+"""A team's status board (with moves), its printable report and exports; the programme overview."""
+from datetime import date
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker import charts, permissions
+from tracker.extensions import db
+from tracker.forms.board import BoardFilterForm, CardMoveForm
+from tracker.formatting import kdate_short, label, subcommittee_name
+from tracker.services import archive, board, workflow
+from tracker.services.errors import ValidationFailed
+from tracker.views.downloads import spreadsheet
+from tracker.views.navigation import is_local_path
+
+bp = Blueprint("board", __name__)
+
+
+def _visible_team(team_id: int):
+    team = archive.get_team(team_id)
+    if not permissions.can_view_team(current_user, team):
+        abort(403)
+    return team
+
+
+def _board(team):
+    form = BoardFilterForm(request.args)
+    form.validate()
+    subcommittee = form.subcommittee.data if form.subcommittee.data in {s.id for s in team.subcommittees} else None
+    stalled = form.stalled.data if not form.stalled.errors and form.stalled.data else 14
+    return form, board.board(team, current_user, subcommittee_id=subcommittee, stalled_days=stalled)
+
+
+def _charts(team, page):
+    days = board.month_ends(team)
+    timeline = board.stage_timeline(team, current_user, days)
+    area = charts.stacked_area([p.counts for p in timeline], [kdate_short(d) for d in days], board.BOARD_STAGES)
+    rows = [(sub, {stage: page.cell(sub.id, stage) for stage in board.BOARD_STAGES}) for sub in team.subcommittees]
+    bars = charts.stacked_bars([(subcommittee_name(sub), counts) for sub, counts in rows], board.BOARD_STAGES)
+    return {"timeline": timeline, "area": area, "bars": bars, "board_stages": board.BOARD_STAGES}
+
+
+@bp.get("/teams/<int(max=2147483647):team_id>/board")
+def show(team_id: int):
+    team = _visible_team(team_id)
+    form, page = _board(team)
+    return render_template("board/show.html", team=team, form=form, page=page, move_form=CardMoveForm(),
+                           moves={c.proposal.id: workflow.allowed_moves(current_user, c.proposal)
+                                  for cards in page.cards.values() for c in cards},
+                           **_charts(team, page))
+
+
+@bp.get("/teams/<int(max=2147483647):team_id>/report")
+def report(team_id: int):
+    team = _visible_team(team_id)
+    form, page = _board(team)
+    return render_template("board/report.html", team=team, form=form, page=page, today=date.today(),
+                           **_charts(team, page))
+
+
+@bp.post("/teams/<int(max=2147483647):team_id>/board/move")
+def move(team_id: int):
+    team = _visible_team(team_id)
+    form = CardMoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    proposal = archive.proposal_page(form.proposal_id.data).proposal
+    if proposal.team_id != team.id:
+        abort(404)
+    try:
+        change = workflow.move(proposal, form.action.data, actor=current_user, note=form.note.data)
+    except ValidationFailed as failure:
+        for _field, message in failure.reasons:
+            flash(f"{proposal.title}: {message}", "error")
+    else:
+        db.session.commit()
+        flash(_("“%(title)s” moved to “%(stage)s”.", title=proposal.title, stage=label(change.to_stage)), "info")
+    back = form.back.data if is_local_path(form.back.data or "") else url_for("board.show", team_id=team.id)
+    return redirect(f"{back}#card-{proposal.id}")
+
+
+@bp.get("/teams/<int(max=2147483647):team_id>/board.<any(xlsx, csv):fmt>")
+def export(team_id: int, fmt: str):
+    team = _visible_team(team_id)
+    filters = archive.ProposalFilter(team_id=team.id, subcommittee_id=request.args.get("subcommittee", type=int),
+                                     sort="stage")
+    return spreadsheet(archive.proposals_matching(filters, current_user), fmt, f"board-{team.cohort}")
+
+
+@bp.get("/overview")
+def overview():
+    return render_template("board/overview.html", outcomes=board.overview(current_user),
+                           stages=board.BOARD_STAGES, outcome_stages=board.OUTCOME_STAGES)

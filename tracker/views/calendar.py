@@ -1,0 +1,197 @@
+"""A team's activities calendar: month and year views, activities, and the private iCalendar feed."""
+import re
+from datetime import date, datetime
+
+from babel.dates import format_skeleton
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import format_date, format_time, get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from tracker import permissions
+from tracker.extensions import db
+from tracker.forms.accounts import ActionForm
+from tracker.forms.calendar import ActivityForm
+from tracker.formatting import kdate, kdatetime, label, subcommittee_name
+from tracker.models import ActivityKind, Stage
+from tracker.services import archive, calendar
+from tracker.services.errors import NotFound, ValidationFailed
+
+bp = Blueprint("calendar", __name__)
+TEAM = "/teams/<int(max=2147483647):team_id>/calendar"
+ACTIVITY = TEAM + "/activities/<int(max=2147483647):activity_id>"
+MONTH = re.compile(r"(\d{4})-(\d{2})")
+
+
+@bp.app_template_filter("month_label")
+def month_label(value: date) -> str:
+    """2025년 10월 / October 2025."""
+    return format_skeleton("yMMMM", value, locale=get_locale())
+
+
+@bp.app_template_filter("weekday")
+def weekday(value: date, width: str = "EEE") -> str:
+    return format_date(value, width)
+
+
+@bp.app_template_filter("clock")
+def clock(value: datetime) -> str:
+    return format_time(value, "HH:mm")
+
+
+@bp.app_template_filter("activity_when")
+def activity_when(activity) -> str:
+    """2025. 10. 15. 14:00 – 16:00; the date alone for a date-only session."""
+    if calendar.is_date_only(activity):
+        return kdate(activity.starts_at)
+    text = kdatetime(activity.starts_at)
+    if activity.ends_at:
+        same_day = calendar.local_day(activity.ends_at) == calendar.local_day(activity.starts_at)
+        text += " – " + (clock(activity.ends_at) if same_day else kdatetime(activity.ends_at))
+    return text
+
+
+@bp.app_template_filter("month_arg")
+def month_arg(moment: datetime) -> str:
+    return calendar.local_day(moment).strftime("%Y-%m")
+
+
+def _team_for(rule):
+    team = archive.get_team(request.view_args["team_id"])
+    if not rule(current_user, team):
+        abort(403)
+    return team
+
+
+def _month_arg(team) -> date:
+    found = MONTH.fullmatch(request.args.get("month", ""))
+    if found and 1900 <= int(found[1]) <= 2100 and 1 <= int(found[2]) <= 12:
+        return date(int(found[1]), int(found[2]), 1)
+    return calendar.default_month(team)
+
+
+def _year_arg(team) -> int:
+    year = request.args.get("year", type=int)
+    return year if year and 1900 <= year <= 2100 else calendar.default_year(team)
+
+
+def _feed(team) -> dict:
+    """The feed address (made on first use) for the page's feed section."""
+    token = calendar.feed_token(team)
+    db.session.commit()
+    return {"feed_url": url_for("calendar.feed", token=token, _external=True), "action": ActionForm()}
+
+
+@bp.get(TEAM)
+def month(team_id: int):
+    team = _team_for(permissions.can_view_calendar)
+    shown = calendar.month_of(team, _month_arg(team))
+    return render_template("calendar/month.html", team=team, month=shown, today=calendar.today(), **_feed(team))
+
+
+@bp.get(TEAM + "/list")
+def year_list(team_id: int):
+    team = _team_for(permissions.can_view_calendar)
+    year = _year_arg(team)
+    return render_template("calendar/list.html", team=team, year=year, months=calendar.year_of(team, year),
+                           **_feed(team))
+
+
+@bp.get(ACTIVITY)
+def detail(team_id: int, activity_id: int):
+    team = _team_for(permissions.can_view_calendar)
+    return render_template("calendar/detail.html", team=team, activity=calendar.get_activity(team, activity_id))
+
+
+def _form(team, activity=None) -> ActivityForm:
+    if activity is None:
+        on = request.args.get("on", "")
+        form = ActivityForm(on=date.fromisoformat(on) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", on) else None)
+    else:
+        starts = activity.starts_at.astimezone(calendar.SEOUL)
+        ends = activity.ends_at.astimezone(calendar.SEOUL) if activity.ends_at else None
+        form = ActivityForm(data={
+            "kind": activity.kind.value, "title": activity.title, "on": starts.date(), "starts": starts.time(),
+            "ends_on": ends.date() if ends and ends.date() != starts.date() else None,
+            "ends": ends.time() if ends else None, "place": activity.place, "notes": activity.notes,
+            "subcommittees": [s.id for s in activity.subcommittees],
+            "attendees": [u.id for u in activity.attendees],
+            "proposals": [p.id for p in activity.proposals if permissions.can_view_proposal(current_user, p)]})
+    form.kind.choices = [SelectChoice(k.value, label(k)) for k in ActivityKind]
+    form.subcommittees.choices = [SelectChoice(s.id, subcommittee_name(s)) for s in team.subcommittees]
+    form.attendees.choices = [SelectChoice(u.id, u.name) for u in calendar.attendee_choices(team)]
+    form.proposals.choices = [SelectChoice(pid, title) for pid, title in archive.team_proposal_choices(
+        team.id, current_user, exclude_stages=(Stage.WITHDRAWN,))]
+    return form
+
+
+def _draft(form: ActivityForm) -> calendar.ActivityDraft:
+    return calendar.ActivityDraft(
+        kind=form.kind.data, title=form.title.data or "", on=form.on.data, starts=form.starts.data,
+        ends_on=form.ends_on.data, ends=form.ends.data, place=form.place.data, notes=form.notes.data,
+        subcommittee_ids=list(form.subcommittees.data or []), attendee_ids=list(form.attendees.data or []),
+        proposal_ids=list(form.proposals.data or []))
+
+
+def _show_reasons(form: ActivityForm, failure: ValidationFailed) -> None:
+    for name, message in failure.reasons:
+        form[name].errors = [*form[name].errors, message]
+
+
+@bp.route(TEAM + "/activities/new", methods=["GET", "POST"])
+def new(team_id: int):
+    team = _team_for(permissions.can_manage_activities)
+    form = _form(team)
+    if form.validate_on_submit():
+        try:
+            activity = calendar.create_activity(team, _draft(form), actor=current_user)
+        except ValidationFailed as failure:
+            _show_reasons(form, failure)
+        else:
+            db.session.commit()
+            flash(_("The activity is on the calendar."), "info")
+            return redirect(url_for("calendar.detail", team_id=team.id, activity_id=activity.id))
+    return render_template("calendar/form.html", team=team, form=form, activity=None)
+
+
+@bp.route(ACTIVITY + "/edit", methods=["GET", "POST"])
+def edit(team_id: int, activity_id: int):
+    team = _team_for(permissions.can_manage_activities)
+    activity = calendar.get_activity(team, activity_id)
+    form = _form(team, activity)
+    if form.validate_on_submit():
+        try:
+            calendar.update_activity(activity, _draft(form), actor=current_user)
+        except ValidationFailed as failure:
+            _show_reasons(form, failure)
+        else:
+            db.session.commit()
+            flash(_("The activity is saved."), "info")
+            return redirect(url_for("calendar.detail", team_id=team.id, activity_id=activity.id))
+    return render_template("calendar/form.html", team=team, form=form, activity=activity)
+
+
+@bp.post(TEAM + "/feed/reset")
+def reset_feed(team_id: int):
+    team = _team_for(permissions.can_reset_calendar_feed)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    calendar.reset_feed_token(team, actor=current_user)
+    db.session.commit()
+    flash(_("The calendar feed has a new address; the old one no longer works."), "info")
+    return redirect(url_for("calendar.month", team_id=team.id))
+
+
+@bp.get("/calendar/<string(maxlength=64):token>.ics")
+def feed(token: str):
+    """Public (calendar apps cannot sign in): the exact token of one team, or 404."""
+    try:
+        team = calendar.team_for_token(token)
+    except NotFound:
+        abort(404)
+    response = make_response(calendar.feed_ics(team))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'inline; filename="team-{team.id}.ics"'
+    response.headers["Cache-Control"] = "private, max-age=300"
+    return response
