@@ -32,7 +32,10 @@ STAGE_TYPE = str_enum(Stage)
 class Proposal(CreatedAtMixin, db.Model):
     __table_args__ = (
         sa.UniqueConstraint("team_id", "source_key"),
-        sa.Index("ix_proposal_team_stage", "team_id", "stage"),
+        # the board: cards by stage, longest untouched first, and stalled counts, read from the index
+        sa.Index("ix_proposal_team_stage_updated", "team_id", "stage", "updated_at"),
+        # the board's subcommittee × stage matrix, counted from the index
+        sa.Index("ix_proposal_team_subcommittee_stage", "team_id", "subcommittee_id", "stage"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,10 +126,11 @@ class ProposalReference(db.Model):
 class StageChange(CreatedAtMixin, db.Model):
     """Append-only record of every stage move, imports included."""
 
+    # a proposal's history in order (the timeline chart walks it with a window function)
+    __table_args__ = (sa.Index("ix_stage_change_proposal_created", "proposal_id", "created_at"),)
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    proposal_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True
-    )
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"))
     from_stage: Mapped[Stage | None] = mapped_column(STAGE_TYPE)
     to_stage: Mapped[Stage] = mapped_column(STAGE_TYPE)
     action: Mapped[str] = mapped_column(sa.String(40))

@@ -72,11 +72,14 @@ class Board:
         return {stage: self.counts[stage] for stage in CLOSED_STAGES if self.counts.get(stage)}
 
 
-def _since_entering_stage(team_id: int):
-    """proposal id -> when it entered the stage it is in now."""
-    return (sa.select(StageChange.proposal_id, sa.func.max(StageChange.created_at).label("since"))
-            .join(Proposal, sa.and_(Proposal.id == StageChange.proposal_id, StageChange.to_stage == Proposal.stage))
-            .where(Proposal.team_id == team_id).group_by(StageChange.proposal_id).subquery())
+def _entered_current_stage(proposal_ids: list[int]) -> dict[int, datetime]:
+    """When each of these proposals entered the stage it is in now."""
+    if not proposal_ids:
+        return {}
+    return dict(db.session.execute(
+        sa.select(StageChange.proposal_id, sa.func.max(StageChange.created_at))
+        .join(Proposal, sa.and_(Proposal.id == StageChange.proposal_id, StageChange.to_stage == Proposal.stage))
+        .where(StageChange.proposal_id.in_(proposal_ids)).group_by(StageChange.proposal_id)).all())
 
 
 def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_days: int = 14) -> Board:
@@ -84,20 +87,20 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
     if subcommittee_id is not None:
         conditions.append(Proposal.subcommittee_id == subcommittee_id)
     cutoff = datetime.now(timezone.utc) - timedelta(days=stalled_days)
-    since = _since_entering_stage(team.id)
-    ranked = (sa.select(Proposal.id, since.c.since,
-                        sa.func.row_number().over(partition_by=Proposal.stage,
-                                                  order_by=(since.c.since.asc(), Proposal.id)).label("rank"))
-              .join(since, since.c.proposal_id == Proposal.id, isouter=True)
+    # the cards of a column: the proposals untouched longest (one window query, no history join)
+    ranked = (sa.select(Proposal.id, sa.func.row_number().over(
+                  partition_by=Proposal.stage, order_by=(Proposal.updated_at.asc(), Proposal.id)).label("rank"))
               .where(*conditions, Proposal.stage.in_(BOARD_STAGES)).subquery())
-    rows = db.session.execute(
-        sa.select(Proposal, ranked.c.since).join(ranked, ranked.c.id == Proposal.id)
+    shown = db.session.scalars(
+        sa.select(Proposal).join(ranked, ranked.c.id == Proposal.id)
         .where(ranked.c.rank <= CARDS_PER_STAGE).options(*_card_loading())
-        .order_by(ranked.c.since.asc(), Proposal.id)).all()
-    stalled_rows = db.session.execute(
-        sa.select(Proposal, since.c.since).join(since, since.c.proposal_id == Proposal.id, isouter=True)
-        .where(*conditions, Proposal.stage.in_(OPEN_STAGES), Proposal.updated_at < cutoff)
+        .order_by(Proposal.updated_at.asc(), Proposal.id)).all()
+    stalled_shown = db.session.scalars(
+        sa.select(Proposal).where(*conditions, Proposal.stage.in_(OPEN_STAGES), Proposal.updated_at < cutoff)
         .options(*_card_loading()).order_by(Proposal.updated_at, Proposal.id).limit(STALLED_LIST)).all()
+    entered = _entered_current_stage([p.id for p in (*shown, *stalled_shown)])
+    rows = [(p, entered.get(p.id)) for p in shown]
+    stalled_rows = [(p, entered.get(p.id)) for p in stalled_shown]
     stalled_total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(
         *conditions, Proposal.stage.in_(OPEN_STAGES), Proposal.updated_at < cutoff))
     matrix = {(sub, stage): n for sub, stage, n in db.session.execute(
@@ -136,12 +139,12 @@ def _reviews_this_round(team_id: int) -> dict[int, int]:
 
 
 def _reviewed_enough(team_id: int, required: int, conditions):
-    """Proposals in review whose current round has the team's required number of reviews."""
-    return (sa.select(Proposal.id).join(Review, sa.and_(Review.proposal_id == Proposal.id,
-                                                         Review.round == Proposal.review_round,
-                                                         Review.submitted_at.is_not(None)))
-            .where(*conditions, Proposal.stage == Stage.IN_REVIEW)
-            .group_by(Proposal.id).having(sa.func.count(Review.id) >= required).subquery())
+    """Proposals in review whose current round has the team's required number of reviews
+    (read from the reviews, which are few, towards the proposals)."""
+    return (sa.select(Review.proposal_id)
+            .join(Proposal, sa.and_(Proposal.id == Review.proposal_id, Proposal.review_round == Review.round))
+            .where(*conditions, Proposal.stage == Stage.IN_REVIEW, Review.submitted_at.is_not(None))
+            .group_by(Review.proposal_id).having(sa.func.count(Review.id) >= required).subquery())
 
 
 @dataclass
