@@ -1,11 +1,13 @@
 """Language choice and the Korean way of writing dates and amounts, for templates."""
 from datetime import date, datetime
 
+from babel.dates import format_skeleton
 from flask import Flask, current_app, request
 from flask_babel import format_date, format_decimal, format_time, get_locale
 
 from tracker import permissions, vocabulary
 from tracker.models import Recommendation, Stage
+from tracker.services import calendar
 
 LANGUAGE_COOKIE = "lang"
 
@@ -83,10 +85,40 @@ def subcommittee_name(subcommittee) -> str:
     return subcommittee.name_ko
 
 
+def month_label(value: date) -> str:
+    """2025년 10월 / October 2025."""
+    return format_skeleton("yMMMM", value, locale=get_locale())
+
+
+def weekday(value: date, width: str = "EEE") -> str:
+    return format_date(value, width)
+
+
+def clock(value: datetime) -> str:
+    return format_time(value, "HH:mm")
+
+
+def activity_when(activity) -> str:
+    """2025. 10. 15. 14:00 – 16:00; the date alone for a date-only session."""
+    if calendar.is_date_only(activity):
+        return kdate(activity.starts_at)
+    text = kdatetime(activity.starts_at)
+    if activity.ends_at:
+        same_day = calendar.local_day(activity.ends_at) == calendar.local_day(activity.starts_at)
+        text += " – " + (clock(activity.ends_at) if same_day else kdatetime(activity.ends_at))
+    return text
+
+
+def month_arg(moment: datetime) -> str:
+    return calendar.local_day(moment).strftime("%Y-%m")
+
+
 def register(app: Flask) -> None:
     app.jinja_env.tests["visible_to"] = lambda proposal, user: permissions.can_view_proposal(user, proposal)
     app.jinja_env.filters.update(kdate=kdate, kdatetime=kdatetime, krw=krw, label=label,
                                  subcommittee_name=subcommittee_name, field_label=field_label,
-                                 change_value=change_value, recommendation_label=recommendation_label)
+                                 change_value=change_value, recommendation_label=recommendation_label,
+                                 month_label=month_label, weekday=weekday, clock=clock,
+                                 activity_when=activity_when, month_arg=month_arg)
     app.jinja_env.globals.update(current_language=current_language, all_stages=list(Stage),
                                  **permissions.template_globals())

@@ -1,10 +1,8 @@
 """A team's activities calendar: month and year views, activities, and the private iCalendar feed."""
 import re
-from datetime import date, datetime
+from datetime import date
 
-from babel.dates import format_skeleton
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -13,7 +11,7 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.forms.accounts import ActionForm
 from tracker.forms.calendar import ActivityForm
-from tracker.formatting import kdate, kdatetime, label, subcommittee_name
+from tracker.formatting import label, subcommittee_name
 from tracker.models import ActivityKind, Stage
 from tracker.services import archive, calendar
 from tracker.services.errors import NotFound, ValidationFailed
@@ -22,39 +20,6 @@ bp = Blueprint("calendar", __name__)
 TEAM = "/teams/<int(max=2147483647):team_id>/calendar"
 ACTIVITY = TEAM + "/activities/<int(max=2147483647):activity_id>"
 MONTH = re.compile(r"(\d{4})-(\d{2})")
-
-
-@bp.app_template_filter("month_label")
-def month_label(value: date) -> str:
-    """2025년 10월 / October 2025."""
-    return format_skeleton("yMMMM", value, locale=get_locale())
-
-
-@bp.app_template_filter("weekday")
-def weekday(value: date, width: str = "EEE") -> str:
-    return format_date(value, width)
-
-
-@bp.app_template_filter("clock")
-def clock(value: datetime) -> str:
-    return format_time(value, "HH:mm")
-
-
-@bp.app_template_filter("activity_when")
-def activity_when(activity) -> str:
-    """2025. 10. 15. 14:00 – 16:00; the date alone for a date-only session."""
-    if calendar.is_date_only(activity):
-        return kdate(activity.starts_at)
-    text = kdatetime(activity.starts_at)
-    if activity.ends_at:
-        same_day = calendar.local_day(activity.ends_at) == calendar.local_day(activity.starts_at)
-        text += " – " + (clock(activity.ends_at) if same_day else kdatetime(activity.ends_at))
-    return text
-
-
-@bp.app_template_filter("month_arg")
-def month_arg(moment: datetime) -> str:
-    return calendar.local_day(moment).strftime("%Y-%m")
 
 
 def _team_for(rule):
