@@ -8,7 +8,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 export FLASK_APP := app
 
-.PHONY: run serve setup install test test-deps browser-deps translations extract-messages clean
+.PHONY: run serve setup install test test-deps browser-deps translations extract-messages bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-bench: pyproject.toml constraints.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[bench]'
 	touch $@
 
 install: $(VENV)/.installed translations
@@ -67,6 +71,11 @@ test-deps: $(VENV)/.installed-test translations browser-deps
 # The whole suite on SQLite; TEST_DATABASE_URL=postgresql+psycopg://... runs it on PostgreSQL.
 test: test-deps
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Load test on synthetic archives (gunicorn + locust): BENCH_SIZES, BENCH_SECONDS, DATABASE_URL.
+# Writes bench/results/; exits non-zero when a target is missed (see README, Benchmark).
+bench: $(VENV)/.installed-bench translations
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache
