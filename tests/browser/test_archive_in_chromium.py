@@ -78,7 +78,7 @@ def test_main_pages_have_no_serious_accessibility_violations(programme, live_ser
                                                             axe_violations, screenshot):
     cohort2, house = ids()
     for path in ("/teams/", f"/teams/{cohort2}", "/proposals/", f"/proposals/{house}", "/no-such-page",
-                 "/auth/password", "/accounts/", "/accounts/new", "/accounts/import",
+                 "/auth/password", "/accounts/", "/accounts/new", "/accounts/import", "/accounts/audit",
                  "/proposals/new", f"/proposals/{house}/edit", "/reviews/", "/notifications/",
                  f"/teams/{cohort2}/mentors", f"/teams/{cohort2}/rubric", f"/teams/{cohort2}/mentoring/new",
                  "/lang/en?next=/proposals/"):

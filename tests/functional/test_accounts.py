@@ -108,3 +108,19 @@ def test_a_manager_cannot_make_or_take_over_an_admin(app, manager_client, make_a
     assert admin_client.post(f"/accounts/{member.id}", data={"roles": ["member", "admin"]}).status_code == 302
     db.session.refresh(member)
     assert Role.ADMIN in member.role_set
+
+
+def test_managers_read_the_audit_log(app, manager_client, make_account):
+    member = make_account(Role.MEMBER, name="감사대상")
+    stranger = app.test_client()
+    stranger.post("/auth/login", data={"identifier": member.staff_id, "password": "wrong-password"},
+                  environ_base={"REMOTE_ADDR": "10.1.2.3"})
+    stranger.post("/auth/login", data={"identifier": "nobody@gyeongju.go.kr", "password": "x" * 12})
+    manager_client.post(f"/accounts/{member.id}", data={"roles": ["member", "mentor"]})
+    page = manager_client.get("/accounts/audit").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "로그인 실패" in text and "10.1.2.3" in text and "reason: wrong_password" in text
+    assert "nobody@gyeongju.go.kr" in text and "역할 변경" in text and "운영담당 감사대상" in text
+    assert "wrong-password" not in page
+    failed_only = manager_client.get("/accounts/audit?event=login_failed").get_data(as_text=True)
+    assert "역할 변경" not in re.sub(r"<option[^>]*>[^<]*</option>", "", failed_only)

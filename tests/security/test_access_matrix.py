@@ -76,6 +76,7 @@ MATRIX = {
     "accounts.import_file": [("GET", "/accounts/import", managers_only()),
                              ("POST", "/accounts/import", managers_only())],
     "accounts.detail": [("GET", "/accounts/{member_id}", managers_only())],
+    "accounts.audit_log": [("GET", "/accounts/audit?event=login_failed&page=999999999999", managers_only())],
     "accounts.set_active": [("POST", "/accounts/{member_id}/active/1", managers_only(302))],
     "accounts.reset_password": [("POST", "/accounts/{member_id}/reset-password", managers_only(200))],
     "teams.index": [("GET", "/teams/", everyone(200))],

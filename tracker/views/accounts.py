@@ -7,7 +7,7 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.forms.accounts import AccountForm, ActionForm, PeopleImportForm, RolesForm
 from tracker.importers.people import import_people
-from tracker.services import accounts
+from tracker.services import accounts, audit
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -90,6 +90,14 @@ def reset_password(user_id: int):
     password = accounts.reset_password(user, actor=current_user, address=request.remote_addr)
     db.session.commit()
     return render_template("accounts/created.html", user=user, password=password, reset=True)
+
+
+@bp.get("/audit")
+def audit_log():
+    kind = request.args.get("event") or None
+    rows, total, page, pages = audit.events(kind, request.args.get("page", 1, type=int))
+    return render_template("accounts/audit.html", rows=rows, total=total, page=page, pages=pages, kind=kind,
+                           kinds=audit.EVENTS)
 
 
 @bp.route("/import", methods=["GET", "POST"])
