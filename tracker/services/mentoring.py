@@ -18,6 +18,8 @@ from tracker.models import (
 from tracker.services.errors import NotAllowed, NotFound, ValidationFailed
 from tracker.services.reviews import DISAGREEMENT
 
+QUEUE_LENGTH = 100  # a queue shows the oldest; the rest wait their turn
+
 
 @dataclass(frozen=True)
 class QueueItem:
@@ -58,43 +60,44 @@ def days_since(moment: datetime | None) -> int:
     return max(0, (datetime.now(timezone.utc) - moment).days)
 
 
-def _entered_review():
-    """proposal_id -> when it last entered review."""
-    return (sa.select(StageChange.proposal_id, sa.func.max(StageChange.created_at).label("entered"))
-            .where(StageChange.to_stage == Stage.IN_REVIEW).group_by(StageChange.proposal_id).subquery())
+def _entered_review_of_row():
+    """When the proposal of the row last entered review: read from its own history (an index seek)."""
+    return (sa.select(sa.func.max(StageChange.created_at))
+            .where(StageChange.proposal_id == Proposal.id, StageChange.to_stage == Stage.IN_REVIEW)
+            .correlate(Proposal).scalar_subquery())
 
 
-def _waiting_proposals(*conditions):
-    entered = _entered_review()
-    return (sa.select(Proposal, entered.c.entered)
-            .join(entered, entered.c.proposal_id == Proposal.id, isouter=True)
+def _waiting_proposals(*conditions, limit: int = QUEUE_LENGTH):
+    entered = _entered_review_of_row().label("entered")
+    return (sa.select(Proposal, entered)
             .where(Proposal.stage == Stage.IN_REVIEW, *conditions)
             .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
                      selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
-            .order_by(entered.c.entered.asc(), Proposal.id))
+            .order_by(entered.asc(), Proposal.id).limit(limit))
 
 
-def review_queue(mentor: User) -> tuple[list[QueueItem], list[QueueItem]]:
-    """(waiting for this mentor, already reviewed by them this round), oldest first."""
+def review_queue(mentor: User) -> tuple[list[QueueItem], list[QueueItem], int]:
+    """(waiting for this mentor, already reviewed by them this round — each the oldest
+    QUEUE_LENGTH —, how many wait in all)."""
     subcommittees = permissions.mentored_subcommittee_ids(mentor)
     if not subcommittees:
-        return [], []
-    rows = db.session.execute(_waiting_proposals(Proposal.subcommittee_id.in_(subcommittees))).all()
-    reviewed = set(db.session.scalars(
-        sa.select(Review.proposal_id).join(Proposal, Proposal.id == Review.proposal_id)
-        .where(Review.mentor_id == mentor.id, Review.round == Proposal.review_round,
-               Proposal.stage == Stage.IN_REVIEW)))
-    items = [QueueItem(p, entered) for p, entered in rows]
-    return ([i for i in items if i.proposal.id not in reviewed],
-            [i for i in items if i.proposal.id in reviewed])
+        return [], [], 0
+    own_review = sa.exists().where(Review.proposal_id == Proposal.id, Review.mentor_id == mentor.id,
+                                   Review.round == Proposal.review_round)
+    mine = Proposal.subcommittee_id.in_(subcommittees)
+    waiting = db.session.execute(_waiting_proposals(mine, ~own_review)).all()
+    done = db.session.execute(_waiting_proposals(mine, own_review)).all()
+    total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(
+        Proposal.stage == Stage.IN_REVIEW, mine, ~own_review))
+    return [QueueItem(p, at) for p, at in waiting], [QueueItem(p, at) for p, at in done], total
 
 
-def all_waiting(viewer: User, limit: int = 100) -> tuple[list[QueueItem], int]:
+def all_waiting(viewer: User) -> tuple[list[QueueItem], int]:
     """For managers: the proposals in review that waited longest (and how many there are in all),
     with the reviews of their current round so far."""
     visible = permissions.visible_proposals(viewer)
     total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(visible, Proposal.stage == Stage.IN_REVIEW))
-    rows = db.session.execute(_waiting_proposals(visible).limit(limit)).all()
+    rows = db.session.execute(_waiting_proposals(visible)).all()
     ids = [p.id for p, _entered in rows]
     done = dict(db.session.execute(
         sa.select(Review.proposal_id, sa.func.count(Review.id)).join(Proposal, Proposal.id == Review.proposal_id)
@@ -109,14 +112,13 @@ def mentor_loads(team: Team) -> list[MentorLoad]:
         sa.select(MentorAssignment).join(MentorAssignment.subcommittee).where(Subcommittee.team_id == team.id)
         .options(joinedload(MentorAssignment.user), joinedload(MentorAssignment.subcommittee))
         .order_by(Subcommittee.position, MentorAssignment.id)).all()
-    entered = _entered_review()
     own_review = sa.orm.aliased(Review)
-    waiting = dict((user_id, (count, oldest)) for user_id, count, oldest in db.session.execute(
-        sa.select(MentorAssignment.user_id, sa.func.count(Proposal.id), sa.func.min(entered.c.entered))
+    oldest = sa.func.min(_entered_review_of_row())
+    waiting = dict((user_id, (count, since)) for user_id, count, since in db.session.execute(
+        sa.select(MentorAssignment.user_id, sa.func.count(Proposal.id), oldest)
         .join(Subcommittee, Subcommittee.id == MentorAssignment.subcommittee_id)
         .join(Proposal, sa.and_(Proposal.subcommittee_id == MentorAssignment.subcommittee_id,
                                 Proposal.stage == Stage.IN_REVIEW))
-        .join(entered, entered.c.proposal_id == Proposal.id, isouter=True)
         .join(own_review, sa.and_(own_review.proposal_id == Proposal.id,
                                   own_review.mentor_id == MentorAssignment.user_id,
                                   own_review.round == Proposal.review_round), isouter=True)

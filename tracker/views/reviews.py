@@ -22,8 +22,8 @@ def index():
                                disagreements=mentoring.disagreements(current_user))
     if not permissions.is_mentor(current_user):
         abort(403)
-    waiting, done = mentoring.review_queue(current_user)
-    return render_template("reviews/queue.html", waiting=waiting, done=done)
+    waiting, done, total = mentoring.review_queue(current_user)
+    return render_template("reviews/queue.html", waiting=waiting, done=done, total=total)
 
 
 @bp.route("/proposals/<int(max=2147483647):proposal_id>", methods=["GET", "POST"])
