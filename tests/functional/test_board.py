@@ -123,3 +123,12 @@ def test_board_and_overview_take_the_same_queries_for_10_or_1000_proposals(app, 
         _archive(total)
         counts.append({url: queries_for(app, manager, url) for url in pages})
     assert counts[0] == counts[1]
+
+
+def test_odd_query_strings_and_what_mentors_see(app, cohort):
+    manager, mentor = signed_in(app, cohort.people["manager"]), signed_in(app, cohort.people["mentor"])
+    for url in ("board?team_id=1&fmt=x&_anchor=y", "report?team_id=1", "board.csv?subcommittee=99999999999999999999",
+                "board?subcommittee=-1&stalled=abc"):
+        assert manager.get(f"/teams/{cohort.team.id}/{url}").status_code == 200, url
+    assert "멘토 검토 대기" in text_of(manager.get(f"/teams/{cohort.team.id}/board"))
+    assert "멘토 검토 대기" not in text_of(mentor.get(f"/teams/{cohort.team.id}/board"))  # others' loads

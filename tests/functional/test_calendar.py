@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.functional.cohort import make_cohort, signed_in
+from tests.helpers import text_of
 from tracker.extensions import db
 from tracker.models import Activity, ActivityKind, Proposal, Stage, Team
 from tracker.services import mentoring
@@ -225,3 +226,13 @@ def test_another_teams_token_never_shows_this_teams_events(app, cohort):
     assert "3기 회의" not in events_of(app.test_client().get(mine).data)
     tokens = db.session.scalars(sa.select(Team.calendar_token).where(Team.calendar_token.is_not(None))).all()
     assert len(tokens) == 2 and all(len(t) >= 40 for t in tokens)
+
+
+def test_impossible_dates_and_ids_are_form_errors_not_crashes(app, cohort):
+    manager = signed_in(app, cohort.people["manager"])
+    for day in ("2025-13-01", "0000-01-01", "0001-01-01"):
+        assert manager.get(f"/teams/{cohort.team.id}/calendar/activities/new?on={day}").status_code == 200, day
+    for changes in ({"on": "0001-01-01"}, {"proposals": "99999999999999999999"}, {"attendees": "-1"}):
+        response = manager.post(f"/teams/{cohort.team.id}/calendar/activities/new", data=lecture_data(cohort, **changes))
+        assert response.status_code == 200, changes
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 0

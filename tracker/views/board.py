@@ -83,8 +83,9 @@ def move(team_id: int):
 @bp.get("/teams/<int(max=2147483647):team_id>/board.<any(xlsx, csv):fmt>")
 def export(team_id: int, fmt: str):
     team = _visible_team(team_id)
-    filters = archive.ProposalFilter(team_id=team.id, subcommittee_id=request.args.get("subcommittee", type=int),
-                                     sort="stage")
+    subcommittee = request.args.get("subcommittee", type=int)
+    subcommittee = subcommittee if subcommittee in {s.id for s in team.subcommittees} else None
+    filters = archive.ProposalFilter(team_id=team.id, subcommittee_id=subcommittee, sort="stage")
     return spreadsheet(archive.proposals_matching(filters, current_user), fmt, f"board-{team.cohort}")
 
 

@@ -10,7 +10,7 @@ from wtforms import SelectChoice
 from tracker import permissions
 from tracker.extensions import db
 from tracker.forms.accounts import ActionForm
-from tracker.forms.calendar import ActivityForm
+from tracker.forms.calendar import FIRST_YEAR, LAST_YEAR, ActivityForm
 from tracker.formatting import label, subcommittee_name
 from tracker.models import ActivityKind, Stage
 from tracker.services import archive, calendar
@@ -69,10 +69,18 @@ def detail(team_id: int, activity_id: int):
     return render_template("calendar/detail.html", team=team, activity=calendar.get_activity(team, activity_id))
 
 
+def _day_arg(text: str) -> date | None:
+    """A date from the URL (?on=2025-06-12), or None when it is not a real date of our years."""
+    try:
+        day = date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+    except ValueError:
+        return None
+    return day if day and FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
 def _form(team, activity=None) -> ActivityForm:
     if activity is None:
-        on = request.args.get("on", "")
-        form = ActivityForm(on=date.fromisoformat(on) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", on) else None)
+        form = ActivityForm(on=_day_arg(request.args.get("on", "")))
     else:
         starts = activity.starts_at.astimezone(calendar.SEOUL)
         ends = activity.ends_at.astimezone(calendar.SEOUL) if activity.ends_at else None
