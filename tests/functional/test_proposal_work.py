@@ -248,6 +248,11 @@ def test_an_import_that_changes_only_authors_is_not_undone_by_an_open_form(app, 
     rows[1][4] = "홍길동, 성춘향"
     assert import_ideas(csv_bytes(rows), "b.csv").ok
     db.session.commit()
+    db.session.expire_all()
+    revision = db.session.scalars(sa.select(ProposalRevision).where(ProposalRevision.proposal_id == proposal.id)
+                                  .order_by(ProposalRevision.id.desc())).first()
+    # the open form's version is now stale, and the import's revision says which version it made
+    assert db.session.get(Proposal, proposal.id).version == int(version) + 1 == revision.proposal_version
     manager.post(f"/proposals/{proposal.id}/edit", data=edit_form(proposal, version, problem="돌봄 공백",
                                                                  coauthor_ids=[]))
     db.session.expire_all()

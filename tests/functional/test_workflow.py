@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from tests.functional.cohort import PEOPLE, make_cohort, signed_in
 from tracker.extensions import db
-from tracker.models import Proposal, Stage, StageChange
+from tracker.models import Stage, StageChange
 from tracker.services.workflow import MOVES
 
 # DESIGN.md's table, written out independently of the code's: action -> (from, to, who may).

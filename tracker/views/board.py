@@ -13,15 +13,9 @@ from tracker.services import archive, board, workflow
 from tracker.services.errors import ValidationFailed
 from tracker.views.downloads import spreadsheet
 from tracker.views.navigation import is_local_path
+from tracker.views.support import team_or_403
 
 bp = Blueprint("board", __name__)
-
-
-def _visible_team(team_id: int):
-    team = archive.get_team(team_id)
-    if not permissions.can_view_team(current_user, team):
-        abort(403)
-    return team
 
 
 def _board(team):
@@ -43,7 +37,7 @@ def _charts(team, page):
 
 @bp.get("/teams/<int(max=2147483647):team_id>/board")
 def show(team_id: int):
-    team = _visible_team(team_id)
+    team = team_or_403(permissions.can_view_team)
     form, page = _board(team)
     return render_template("board/show.html", team=team, form=form, page=page, move_form=CardMoveForm(),
                            moves={c.proposal.id: workflow.allowed_moves(current_user, c.proposal)
@@ -53,7 +47,7 @@ def show(team_id: int):
 
 @bp.get("/teams/<int(max=2147483647):team_id>/report")
 def report(team_id: int):
-    team = _visible_team(team_id)
+    team = team_or_403(permissions.can_view_team)
     form, page = _board(team)
     return render_template("board/report.html", team=team, form=form, page=page, today=date.today(),
                            **_charts(team, page))
@@ -61,7 +55,7 @@ def report(team_id: int):
 
 @bp.post("/teams/<int(max=2147483647):team_id>/board/move")
 def move(team_id: int):
-    team = _visible_team(team_id)
+    team = team_or_403(permissions.can_view_team)
     form = CardMoveForm()
     if not form.validate_on_submit():
         abort(400)
@@ -82,7 +76,7 @@ def move(team_id: int):
 
 @bp.get("/teams/<int(max=2147483647):team_id>/board.<any(xlsx, csv):fmt>")
 def export(team_id: int, fmt: str):
-    team = _visible_team(team_id)
+    team = team_or_403(permissions.can_view_team)
     subcommittee = request.args.get("subcommittee", type=int)
     subcommittee = subcommittee if subcommittee in {s.id for s in team.subcommittees} else None
     filters = archive.ProposalFilter(team_id=team.id, subcommittee_id=subcommittee, sort="stage")

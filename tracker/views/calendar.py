@@ -15,18 +15,12 @@ from tracker.formatting import label, subcommittee_name
 from tracker.models import ActivityKind, Stage
 from tracker.services import archive, calendar
 from tracker.services.errors import NotFound, ValidationFailed
+from tracker.views.support import show_reasons, team_or_403
 
 bp = Blueprint("calendar", __name__)
 TEAM = "/teams/<int(max=2147483647):team_id>/calendar"
 ACTIVITY = TEAM + "/activities/<int(max=2147483647):activity_id>"
 MONTH = re.compile(r"(\d{4})-(\d{2})")
-
-
-def _team_for(rule):
-    team = archive.get_team(request.view_args["team_id"])
-    if not rule(current_user, team):
-        abort(403)
-    return team
 
 
 def _month_arg(team) -> date:
@@ -50,14 +44,14 @@ def _feed(team) -> dict:
 
 @bp.get(TEAM)
 def month(team_id: int):
-    team = _team_for(permissions.can_view_calendar)
+    team = team_or_403(permissions.can_view_calendar)
     shown = calendar.month_of(team, _month_arg(team))
     return render_template("calendar/month.html", team=team, month=shown, today=calendar.today(), **_feed(team))
 
 
 @bp.get(TEAM + "/list")
 def year_list(team_id: int):
-    team = _team_for(permissions.can_view_calendar)
+    team = team_or_403(permissions.can_view_calendar)
     year = _year_arg(team)
     return render_template("calendar/list.html", team=team, year=year, months=calendar.year_of(team, year),
                            **_feed(team))
@@ -65,7 +59,7 @@ def year_list(team_id: int):
 
 @bp.get(ACTIVITY)
 def detail(team_id: int, activity_id: int):
-    team = _team_for(permissions.can_view_calendar)
+    team = team_or_403(permissions.can_view_calendar)
     return render_template("calendar/detail.html", team=team, activity=calendar.get_activity(team, activity_id))
 
 
@@ -107,20 +101,15 @@ def _draft(form: ActivityForm) -> calendar.ActivityDraft:
         proposal_ids=list(form.proposals.data or []))
 
 
-def _show_reasons(form: ActivityForm, failure: ValidationFailed) -> None:
-    for name, message in failure.reasons:
-        form[name].errors = [*form[name].errors, message]
-
-
 @bp.route(TEAM + "/activities/new", methods=["GET", "POST"])
 def new(team_id: int):
-    team = _team_for(permissions.can_manage_activities)
+    team = team_or_403(permissions.can_manage_activities)
     form = _form(team)
     if form.validate_on_submit():
         try:
             activity = calendar.create_activity(team, _draft(form), actor=current_user)
         except ValidationFailed as failure:
-            _show_reasons(form, failure)
+            show_reasons(form, failure)
         else:
             db.session.commit()
             flash(_("The activity is on the calendar."), "info")
@@ -130,14 +119,14 @@ def new(team_id: int):
 
 @bp.route(ACTIVITY + "/edit", methods=["GET", "POST"])
 def edit(team_id: int, activity_id: int):
-    team = _team_for(permissions.can_manage_activities)
+    team = team_or_403(permissions.can_manage_activities)
     activity = calendar.get_activity(team, activity_id)
     form = _form(team, activity)
     if form.validate_on_submit():
         try:
             calendar.update_activity(activity, _draft(form), actor=current_user)
         except ValidationFailed as failure:
-            _show_reasons(form, failure)
+            show_reasons(form, failure)
         else:
             db.session.commit()
             flash(_("The activity is saved."), "info")
@@ -147,7 +136,7 @@ def edit(team_id: int, activity_id: int):
 
 @bp.post(TEAM + "/feed/reset")
 def reset_feed(team_id: int):
-    team = _team_for(permissions.can_reset_calendar_feed)
+    team = team_or_403(permissions.can_reset_calendar_feed)
     if not ActionForm().validate_on_submit():
         abort(400)
     calendar.reset_feed_token(team, actor=current_user)

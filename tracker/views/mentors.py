@@ -12,20 +12,14 @@ from tracker.formatting import label, subcommittee_name
 from tracker.models import MentorKind, Stage
 from tracker.services import archive, mentoring, reviews, teams
 from tracker.services.errors import ValidationFailed
+from tracker.views.support import show_reasons, team_or_403
 
 bp = Blueprint("mentors", __name__, url_prefix="/teams/<int(max=2147483647):team_id>")
 
 
-def _team_for(rule):
-    team = archive.get_team(request.view_args["team_id"])
-    if not rule(current_user, team):
-        abort(403)
-    return team
-
-
 @bp.route("/mentors", methods=["GET", "POST"])
 def index(team_id: int):
-    team = _team_for(lambda user, _team: permissions.can_manage_mentors(user))
+    team = team_or_403(lambda user, _team: permissions.can_manage_mentors(user))
     form = MentorAssignmentForm()
     form.user.choices = [SelectChoice(u.id, u.name) for u in mentoring.mentor_candidates()]
     form.subcommittee.choices = [SelectChoice(s.id, subcommittee_name(s)) for s in team.subcommittees]
@@ -45,7 +39,7 @@ def index(team_id: int):
 
 @bp.post("/mentors/<int(max=2147483647):assignment_id>/remove")
 def unmatch(team_id: int, assignment_id: int):
-    team = _team_for(lambda user, _team: permissions.can_manage_mentors(user))
+    team = team_or_403(lambda user, _team: permissions.can_manage_mentors(user))
     if not ActionForm().validate_on_submit():
         abort(400)
     mentoring.unmatch(mentoring.get_assignment(team, assignment_id), actor=current_user)
@@ -56,7 +50,7 @@ def unmatch(team_id: int, assignment_id: int):
 
 @bp.route("/rubric", methods=["GET", "POST"])
 def rubric(team_id: int):
-    team = _team_for(lambda user, _team: permissions.can_manage_mentors(user))
+    team = team_or_403(lambda user, _team: permissions.can_manage_mentors(user))
     current = reviews.current_rubric(team)
     form = RubricForm(data={"criteria": [
         {"name_ko": c.name_ko, "name_en": c.name_en, "explanation": c.description, "weight": c.weight}
@@ -82,7 +76,7 @@ def rubric(team_id: int):
 
 @bp.route("/mentoring/new", methods=["GET", "POST"])
 def new_session(team_id: int):
-    team = _team_for(permissions.can_record_mentoring)
+    team = team_or_403(permissions.can_record_mentoring)
     loads = mentoring.mentor_loads(team)
     form = MentoringSessionForm(mentor=current_user.id if permissions.is_mentor(current_user) else None)
     form.subcommittee.choices = [SelectChoice(s.id, subcommittee_name(s)) for s in team.subcommittees]
@@ -95,8 +89,7 @@ def new_session(team_id: int):
                                      mentor_id=form.mentor.data, place=form.place.data, notes=form.notes.data,
                                      proposal_ids=list(form.proposals.data or []))
         except ValidationFailed as failure:
-            for name, message in failure.reasons:
-                form[name].errors = [*form[name].errors, message]
+            show_reasons(form, failure)
         else:
             db.session.commit()
             flash(_("The mentoring session is recorded."), "info")

@@ -11,17 +11,9 @@ from tracker.formatting import label, subcommittee_name
 from tracker.forms.proposals import CarryOverForm, CommentForm, IdeaForm, MoveForm, ProposalForm
 from tracker.services import archive, discussion, editing, ideas, workflow
 from tracker.services.errors import ValidationFailed
+from tracker.views.support import show_reasons
 
 bp = Blueprint("proposal_work", __name__, url_prefix="/proposals")
-
-
-def _show_errors(form, failure: ValidationFailed) -> None:
-    for name, message in failure.reasons:
-        target = getattr(form, name, None)
-        if target is None:
-            flash(message, "error")
-        else:
-            target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -39,7 +31,7 @@ def new():
             proposal = ideas.log_idea(team, title=form.title.data, summary=form.summary.data,
                                       subcommittee_id=form.subcommittee.data, actor=current_user)
         except ValidationFailed as failure:
-            _show_errors(form, failure)
+            show_reasons(form, failure)
         else:
             db.session.commit()
             flash(_("The idea is saved. Develop it into a full proposal when you are ready."), "info")
@@ -69,7 +61,7 @@ def edit(proposal_id: int):
                                     actor=current_user)
             db.session.commit()
         except ValidationFailed as failure:
-            _show_errors(form, failure)
+            show_reasons(form, failure)
         except editing.EditConflict as conflict:
             db.session.rollback()
             conflicts = conflict.conflicts

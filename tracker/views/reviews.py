@@ -10,6 +10,7 @@ from tracker.forms.reviews import review_form_for
 from tracker.models import Recommendation
 from tracker.services import archive, mentoring, reviews
 from tracker.services.errors import ValidationFailed
+from tracker.views.support import show_reasons
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
@@ -42,8 +43,7 @@ def review(proposal_id: int):
             reviews.submit_review(proposal, mentor=current_user, scores=scores, comment=form.comment.data,
                                   recommendation=Recommendation(form.recommendation.data))
         except ValidationFailed as failure:
-            for name, message in failure.reasons:
-                form[name].errors = [*form[name].errors, message] if name in form else [message]
+            show_reasons(form, failure)
         else:
             try:
                 db.session.commit()

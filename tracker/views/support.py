@@ -1,0 +1,25 @@
+"""What several views share: the team a URL names (if this person passes the rule), and a
+service's reasons shown beside the form fields they are about."""
+from flask import abort, flash, request
+from flask_login import current_user
+
+from tracker.services import archive
+from tracker.services.errors import ValidationFailed
+
+
+def team_or_403(rule):
+    """The team of the URL's ``team_id``; 403 unless ``rule(person, team)`` holds (404 if none)."""
+    team = archive.get_team(request.view_args["team_id"])
+    if not rule(current_user, team):
+        abort(403)
+    return team
+
+
+def show_reasons(form, failure: ValidationFailed) -> None:
+    """Each reason under its field; a reason about no field of the form becomes a message."""
+    for name, message in failure.reasons:
+        target = getattr(form, name, None)
+        if target is None:
+            flash(message, "error")
+        else:
+            target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
