@@ -25,14 +25,14 @@ MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 def _month_arg(team) -> date:
     found = MONTH.fullmatch(request.args.get("month", ""))
-    if found and 1900 <= int(found[1]) <= 2100 and 1 <= int(found[2]) <= 12:
+    if found and FIRST_YEAR <= int(found[1]) <= LAST_YEAR and 1 <= int(found[2]) <= 12:
         return date(int(found[1]), int(found[2]), 1)
     return calendar.default_month(team)
 
 
 def _year_arg(team) -> int:
     year = request.args.get("year", type=int)
-    return year if year and 1900 <= year <= 2100 else calendar.default_year(team)
+    return year if year and FIRST_YEAR <= year <= LAST_YEAR else calendar.default_year(team)
 
 
 def _feed(team) -> dict:
