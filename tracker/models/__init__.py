@@ -4,6 +4,7 @@ from tracker.models.activity import (
 )
 from tracker.models.audit import AuditEvent
 from tracker.models.discussion import Comment, Notification
+from tracker.models.follow_up import FollowUpNote, Handoff
 from tracker.models.people import Role, User, UserRole
 from tracker.models.proposal import (
     Proposal,
@@ -13,12 +14,15 @@ from tracker.models.proposal import (
     Stage,
     StageChange,
 )
+from tracker.models.presentation import EventJudge, JudgeScore, PresentationEvent, PresentationSlot
 from tracker.models.review import Recommendation, Review, ReviewScore, Rubric, RubricCriterion
 from tracker.models.team import MentorAssignment, MentorKind, Membership, Subcommittee, Team, TeamStatus
 
 __all__ = [
     "AuditEvent",
     "Comment", "Notification",
+    "FollowUpNote", "Handoff",
+    "EventJudge", "JudgeScore", "PresentationEvent", "PresentationSlot",
     "Activity", "ActivityKind", "activity_attendee", "activity_proposal", "activity_subcommittee",
     "Role", "User", "UserRole",
     "Proposal", "ProposalAuthor", "ProposalReference", "ProposalRevision", "Stage", "StageChange",

@@ -1,6 +1,6 @@
 """People: one account per person, with any number of roles."""
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -14,6 +14,8 @@ class Role(enum.StrEnum):
     MENTOR = "mentor"
     MANAGER = "manager"
     ADMIN = "admin"
+    # A department's contact for handed-off proposals: sees and updates only those.
+    LIAISON = "liaison"
 
 
 class User(CreatedAtMixin, db.Model):
@@ -30,6 +32,8 @@ class User(CreatedAtMixin, db.Model):
     # Part of the session's identity: raising it (deactivation, new password) ends every session.
     session_version: Mapped[int] = mapped_column(default=1)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Limited accounts (an external judge) stop working after this day.
+    access_until: Mapped[date | None]
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -37,6 +41,10 @@ class User(CreatedAtMixin, db.Model):
     memberships: Mapped[list["Membership"]] = relationship(back_populates="user", viewonly=True)
     mentor_assignments: Mapped[list["MentorAssignment"]] = relationship(
         back_populates="user", viewonly=True)
+
+    @property
+    def access_expired(self) -> bool:
+        return self.access_until is not None and date.today() > self.access_until
 
     def has_role(self, role: Role) -> bool:
         return any(r.role == role for r in self.roles)
