@@ -19,6 +19,10 @@ Where a list must be filtered in the database, the rule's SQL twin stands right 
 | see a team's activities calendar and its feed address | own teams (archived: all) | teams of matched subcommittees | all |
 | add or edit activities on a team's calendar | no (mentors record mentoring sessions) | no | yes |
 | reset a team's calendar feed address | no | no | yes |
+| run a presentation event (order, judges, close scoring, selection) | no | no | yes |
+| score an event's presentations | only a judge of the event, until scoring closes (any account, external judges too) | | |
+| see and update a handed-off proposal's follow-up | its department liaison (liaison role) | no | yes |
+| see the follow-up list of all selected proposals | liaisons: their proposals only | no | yes |
 | manage accounts | no | no | yes |
 | grant the admin role; reset, deactivate or change an admin | no | no | admin only |
 """
@@ -27,7 +31,7 @@ import enum
 import sqlalchemy as sa
 
 from tracker.extensions import db
-from tracker.models import Proposal, Role, Stage, Subcommittee, Team, TeamStatus
+from tracker.models import EventJudge, Handoff, Proposal, Role, Stage, Subcommittee, Team, TeamStatus
 
 MANAGING_ROLES = {Role.MANAGER, Role.ADMIN}
 EDITABLE_STAGES = (Stage.IDEA, Stage.DEVELOPING)
@@ -42,6 +46,7 @@ class Relation(enum.StrEnum):
     TEAM_MEMBER = "team_member"
     MENTOR = "mentor"
     MANAGER = "manager"
+    LIAISON = "liaison"
 
 
 def _signed_in(user) -> bool:
@@ -105,7 +110,15 @@ def can_view_proposal(user, proposal: Proposal) -> bool:
         return False
     return (is_manager(user) or proposal.team.status == TeamStatus.ARCHIVED
             or proposal.team_id in member_team_ids(user)
-            or proposal.subcommittee_id in mentored_subcommittee_ids(user))
+            or proposal.subcommittee_id in mentored_subcommittee_ids(user)
+            or proposal.id in liaison_proposal_ids(user))
+
+
+def liaison_proposal_ids(user) -> set[int]:
+    """The proposals handed off to this person as their department's liaison."""
+    if not _signed_in(user) or Role.LIAISON not in user.role_set:
+        return set()
+    return set(db.session.scalars(sa.select(Handoff.proposal_id).where(Handoff.liaison_id == user.id)))
 
 
 def visible_proposals(user) -> sa.ColumnElement[bool]:
@@ -117,7 +130,8 @@ def visible_proposals(user) -> sa.ColumnElement[bool]:
     archived = sa.select(Team.id).where(Team.status == TeamStatus.ARCHIVED).scalar_subquery()
     return sa.or_(Proposal.team_id.in_(archived),
                   Proposal.team_id.in_(member_team_ids(user)),
-                  Proposal.subcommittee_id.in_(mentored_subcommittee_ids(user)))
+                  Proposal.subcommittee_id.in_(mentored_subcommittee_ids(user)),
+                  Proposal.id.in_(liaison_proposal_ids(user)))
 
 
 def relations(user, proposal: Proposal) -> set[Relation]:
@@ -135,6 +149,8 @@ def relations(user, proposal: Proposal) -> set[Relation]:
                 found.add(Relation.SUBCOMMITTEE_MEMBER)
     if proposal.subcommittee_id is not None and proposal.subcommittee_id in mentored_subcommittee_ids(user):
         found.add(Relation.MENTOR)
+    if proposal.id in liaison_proposal_ids(user):
+        found.add(Relation.LIAISON)
     return found
 
 
@@ -210,6 +226,32 @@ def can_reset_calendar_feed(user, team: Team) -> bool:
     return is_manager(user)
 
 
+def can_manage_event(user, team: Team) -> bool:
+    return is_manager(user)
+
+
+def can_judge(user, event) -> bool:
+    """Judges score (and see) the event's presentations only while scoring is open."""
+    return (_signed_in(user) and event.scoring_open
+            and any(judge.user_id == user.id for judge in event.judges))
+
+
+def can_view_follow_up(user) -> bool:
+    return is_manager(user) or (_signed_in(user) and Role.LIAISON in user.role_set)
+
+
+def followed_proposals(user) -> sa.ColumnElement[bool]:
+    """The follow-up list's rows for this person: all for managers, a liaison's own hand-offs."""
+    if is_manager(user):
+        return sa.true()
+    return Proposal.id.in_(liaison_proposal_ids(user))
+
+
+def can_update_follow_up(user, handoff: Handoff) -> bool:
+    return is_manager(user) or (_signed_in(user) and handoff.liaison_id == user.id
+                                and Role.LIAISON in user.role_set)
+
+
 def is_mentor(user) -> bool:
     return _signed_in(user) and Role.MENTOR in user.role_set
 
@@ -221,5 +263,7 @@ def template_globals() -> dict:
             "can_record_mentoring": can_record_mentoring, "can_manage_mentors": can_manage_mentors,
             "can_view_calendar": can_view_calendar, "can_manage_activities": can_manage_activities,
             "can_reset_calendar_feed": can_reset_calendar_feed,
+            "can_manage_event": can_manage_event, "can_view_follow_up": can_view_follow_up,
+            "can_update_follow_up": can_update_follow_up,
             "is_manager": is_manager, "is_mentor": is_mentor}
 

@@ -95,6 +95,7 @@ ROLE_LABELS = {
     Role.MENTOR: ("멘토", "Mentor"),
     Role.MANAGER: ("운영 담당", "Manager"),
     Role.ADMIN: ("관리자", "Admin"),
+    Role.LIAISON: ("부서 담당자", "Department liaison"),
 }
 ACTIVITY_KIND_LABELS = {
     ActivityKind.KICKOFF: ("발대식", "Kick-off"),

@@ -28,6 +28,8 @@ class NewAccount:
     email: str | None = None
     staff_id: str | None = None
     department: str | None = None
+    # A limited account (an external judge) has no role: it can do only what it is assigned to.
+    limited: bool = False
 
 
 def hash_password(password: str) -> str:
@@ -53,7 +55,7 @@ def authenticate(identifier: str, password: str, *, address: str | None) -> User
     user = find_by_identifier(identifier)
     stored = user.password_hash if user is not None and user.password_hash else _UNKNOWN_ACCOUNT_HASH
     password_ok = check_password_hash(stored, password or "")
-    if user is None or not user.is_active or not user.password_hash or not password_ok:
+    if user is None or not user.is_active or user.access_expired or not user.password_hash or not password_ok:
         audit.record("login_failed", subject=user, identifier=identifier, address=address,
                      detail={"reason": _failure_reason(user, password_ok)})
         return None
@@ -67,6 +69,8 @@ def _failure_reason(user: User | None, password_ok: bool) -> str:
         return "unknown_account"
     if not user.is_active:
         return "inactive"
+    if user.access_expired:
+        return "expired"
     return "wrong_password" if not password_ok else "no_password"
 
 
@@ -103,7 +107,7 @@ def _validate_new_account(account: NewAccount) -> None:
         reasons.append(("email", _("An account with this e-mail address already exists.")))
     if staff_id and db.session.scalar(sa.select(User.id).where(User.staff_id == staff_id)):
         reasons.append(("staff_id", _("An account with this staff ID already exists.")))
-    if not account.roles:
+    if not account.roles and not account.limited:
         reasons.append(("roles", _("Choose at least one role.")))
     if reasons:
         raise ValidationFailed(reasons)
@@ -186,7 +190,7 @@ def load_session_user(session_id: str) -> User | None:
     if not user_id.isdigit() or not version.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_version != int(version):
+    if user is None or not user.is_active or user.access_expired or user.session_version != int(version):
         return None
     return user
 

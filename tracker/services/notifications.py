@@ -7,6 +7,7 @@ from tracker.models import MentorAssignment, Notification, Proposal, User
 
 MENTION, COMMENT = "mention", "comment"
 SUBMITTED, REVIEWED, CHANGES_REQUESTED = "submitted", "reviewed", "changes_requested"
+SELECTED, NOT_SELECTED = "selected", "not_selected"
 
 
 def notify(user_ids, kind: str, proposal: Proposal, *, actor: User | None, comment=None) -> None:

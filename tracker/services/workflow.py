@@ -14,13 +14,13 @@ from flask_babel import lazy_gettext as _l
 
 from tracker import permissions
 from tracker.extensions import db
-from tracker.models import Proposal, Review, Stage, StageChange, User
+from tracker.models import JudgeScore, PresentationEvent, Proposal, Review, Stage, StageChange, User
 from tracker.permissions import Relation
 from tracker.services import notifications
 from tracker.services.errors import NotAllowed, ValidationFailed
 
-AUTHORS, SUBCOMMITTEE, MENTORS, MANAGERS = (Relation.AUTHOR, Relation.SUBCOMMITTEE_MEMBER,
-                                            Relation.MENTOR, Relation.MANAGER)
+AUTHORS, SUBCOMMITTEE, MENTORS, MANAGERS, LIAISON = (
+    Relation.AUTHOR, Relation.SUBCOMMITTEE_MEMBER, Relation.MENTOR, Relation.MANAGER, Relation.LIAISON)
 OPEN_STAGES = (Stage.IDEA, Stage.DEVELOPING, Stage.IN_REVIEW, Stage.SHORTLISTED)
 PREVIOUS = "previous"  # a reopened proposal goes back to the stage it was in before
 
@@ -49,6 +49,17 @@ def _presentation_day_reached(proposal: Proposal) -> list[str]:
     if day is None or date.today() < day:
         return [_("It can be marked as presented only on or after the presentation day (%(day)s).",
                   day=day.isoformat() if day else "–")]
+    return []
+
+
+def _judged(proposal: Proposal) -> list[str]:
+    """The judges' scores are in: the team's event has closed scoring with marks for this proposal."""
+    scored = db.session.scalar(
+        sa.select(sa.func.count(JudgeScore.id)).join(PresentationEvent, PresentationEvent.id == JudgeScore.event_id)
+        .where(PresentationEvent.team_id == proposal.team_id, JudgeScore.proposal_id == proposal.id,
+               PresentationEvent.scoring_closed_at.is_not(None)))
+    if not scored:
+        return [_("The judges' scores must be recorded (scoring closed) before the selection.")]
     return []
 
 
@@ -86,16 +97,16 @@ MOVES: tuple[Move, ...] = (
     Move("present", (Stage.SHORTLISTED,), Stage.PRESENTED, frozenset({MANAGERS}),
          _l("Mark as presented"), guard=_presentation_day_reached),
     Move("select", (Stage.PRESENTED,), Stage.SELECTED, frozenset({MANAGERS}),
-         _l("Select"), note_required=True),
+         _l("Select"), guard=_judged, note_required=True),
     Move("not_select", (Stage.PRESENTED,), Stage.NOT_SELECTED, frozenset({MANAGERS}),
-         _l("Not selected"), note_required=True, style="secondary"),
+         _l("Not selected"), guard=_judged, note_required=True, style="secondary"),
     Move("hand_off", (Stage.SELECTED,), Stage.HANDED_OFF, frozenset({MANAGERS}),
          _l("Hand off to the department"), guard=_department_set),
-    Move("adopt", (Stage.HANDED_OFF,), Stage.ADOPTED, frozenset({MANAGERS}),
+    Move("adopt", (Stage.HANDED_OFF,), Stage.ADOPTED, frozenset({MANAGERS, LIAISON}),
          _l("Adopted by the department"), note_required=True),
-    Move("decline", (Stage.HANDED_OFF,), Stage.DECLINED, frozenset({MANAGERS}),
+    Move("decline", (Stage.HANDED_OFF,), Stage.DECLINED, frozenset({MANAGERS, LIAISON}),
          _l("Declined by the department"), note_required=True, style="secondary"),
-    Move("complete", (Stage.ADOPTED,), Stage.COMPLETED, frozenset({MANAGERS}),
+    Move("complete", (Stage.ADOPTED,), Stage.COMPLETED, frozenset({MANAGERS, LIAISON}),
          _l("Completed"), note_required=True),
     Move("withdraw", OPEN_STAGES, Stage.WITHDRAWN, frozenset({AUTHORS, MANAGERS}),
          _l("Withdraw"), note_required=True, style="danger"),

@@ -1,0 +1,151 @@
+"""Following a selected proposal into its department: the hand-off, the department's decisions,
+progress notes, and the list of every selected proposal with its last news."""
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from tracker import permissions
+from tracker.extensions import db, utcnow
+from tracker.models import FollowUpNote, Handoff, Proposal, Role, Stage, Team, User, UserRole
+from tracker.services import workflow
+from tracker.services.errors import NotAllowed, ValidationFailed
+
+OVERDUE_DAYS = 90
+FOLLOWED_STAGES = (Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLETED, Stage.DECLINED)
+DECISIONS = ("adopt", "decline", "complete")
+
+
+@dataclass
+class Decision:
+    note: str | None = None
+    plan: str | None = None
+    budget_year: int | None = None
+    outcome: str | None = None
+
+
+def handoff_of(proposal: Proposal) -> Handoff | None:
+    return db.session.scalar(sa.select(Handoff).where(Handoff.proposal_id == proposal.id)
+                             .options(joinedload(Handoff.liaison)))
+
+
+def liaison_choices() -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).join(UserRole).where(UserRole.role == Role.LIAISON, User.is_active.is_(True))
+        .order_by(User.department, User.name)))
+
+
+def decisions_open_to(user: User, proposal: Proposal) -> list[str]:
+    """The department decisions (adopt, decline, complete) this person may record on it now."""
+    allowed = {m.action for m in workflow.allowed_moves(user, proposal)}
+    return [action for action in DECISIONS if action in allowed]
+
+
+def hand_off(proposal: Proposal, *, department: str | None, liaison_id: int | None, shared_on: date | None,
+             actor: User, note: str | None = None) -> Handoff:
+    """Record who in which department received the proposal, and move it to handed_off."""
+    department = (department or proposal.department or "").strip()
+    liaison = db.session.get(User, liaison_id) if liaison_id else None
+    if liaison_id and (liaison is None or Role.LIAISON not in liaison.role_set):
+        raise ValidationFailed([("liaison_id", _("Choose an account with the department liaison role."))])
+    proposal.department = department or None
+    workflow.move(proposal, "hand_off", actor=actor, note=note)
+    handoff = handoff_of(proposal) or Handoff(proposal=proposal)
+    handoff.department, handoff.liaison, handoff.shared_on = department, liaison, shared_on or date.today()
+    handoff.updated_at = utcnow()
+    db.session.add(handoff)
+    db.session.flush()
+    return handoff
+
+
+def decide(proposal: Proposal, action: str, decision: Decision, *, actor: User) -> None:
+    """The department adopted (with plan and budget year), declined (why) or completed (outcome) it."""
+    if action not in DECISIONS:
+        raise NotAllowed(f"{action} is not a department decision")
+    workflow.move(proposal, action, actor=actor, note=decision.note)
+    handoff = handoff_of(proposal)
+    if handoff is None:  # handed off before hand-offs were recorded (an imported past project)
+        handoff = Handoff(proposal=proposal, department=proposal.department or "", shared_on=date.today())
+        db.session.add(handoff)
+    if action == "adopt":
+        handoff.plan, handoff.budget_year = _clean(decision.plan) or handoff.plan, decision.budget_year
+    if action == "complete":
+        handoff.progress, handoff.outcome = 100, _clean(decision.outcome) or decision.note
+    handoff.response = handoff.response or decision.note
+    handoff.notes.append(FollowUpNote(author=actor, noted_on=date.today(), body=decision.note or "",
+                                      progress=handoff.progress))
+    handoff.updated_at = utcnow()
+    db.session.flush()
+
+
+def add_note(handoff: Handoff, *, noted_on: date, body: str, progress: int | None, actor: User) -> FollowUpNote:
+    if not permissions.can_update_follow_up(actor, handoff):
+        raise NotAllowed("only the liaison or a manager records progress")
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed([("body", _("Write what happened."))])
+    if progress is not None and not 0 <= progress <= 100:
+        raise ValidationFailed([("progress", _("Progress is a percentage from 0 to 100."))])
+    if noted_on > date.today():
+        raise ValidationFailed([("noted_on", _("The date cannot be in the future."))])
+    note = FollowUpNote(handoff=handoff, author=actor, noted_on=noted_on, body=body, progress=progress)
+    db.session.add(note)
+    if progress is not None:
+        handoff.progress = progress
+    handoff.updated_at = utcnow()
+    db.session.flush()
+    return note
+
+
+def set_response(handoff: Handoff, response: str | None, *, actor: User) -> None:
+    if not permissions.can_update_follow_up(actor, handoff):
+        raise NotAllowed("only the liaison or a manager records the department's response")
+    handoff.response = _clean(response)
+    handoff.updated_at = utcnow()
+    db.session.flush()
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    proposal: Proposal
+    handoff: Handoff | None
+    last_update: datetime
+    overdue: bool
+
+
+def follow_up_rows(allowed: sa.ColumnElement[bool], *, team_id: int | None = None,
+                   today: date | None = None) -> list[FollowUpRow]:
+    """Every selected proposal (of every cohort, or of one team) the condition lets through,
+    newest cohort first. The condition is a permissions rule: ``followed_proposals`` for the
+    follow-up list, ``visible_proposals`` for a team's results book."""
+    query = (sa.select(Proposal, Handoff).outerjoin(Handoff, Handoff.proposal_id == Proposal.id)
+             .join(Team, Team.id == Proposal.team_id)
+             .where(Proposal.stage.in_(FOLLOWED_STAGES), allowed)
+             .options(joinedload(Proposal.team), joinedload(Handoff.liaison))
+             .order_by(Team.cohort.desc(), Proposal.title))
+    if team_id is not None:
+        query = query.where(Proposal.team_id == team_id)
+    cutoff = datetime.combine(today or date.today(), datetime.min.time()).astimezone() - timedelta(days=OVERDUE_DAYS)
+    rows = []
+    for proposal, handoff in db.session.execute(query).unique():
+        last = handoff.updated_at if handoff else proposal.updated_at
+        still_running = proposal.stage in (Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED)
+        rows.append(FollowUpRow(proposal, handoff, last, still_running and last < cutoff))
+    return rows
+
+
+def _clean(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def move(proposal: Proposal, action: str, *, actor: User, note: str | None) -> None:
+    """A move from a plain button (proposal page, board): the hand-off and the department's
+    decisions keep their follow-up record in step; every other move is the workflow table's alone."""
+    if action == "hand_off":
+        hand_off(proposal, department=None, liaison_id=None, shared_on=None, actor=actor, note=note)
+    elif action in DECISIONS:
+        decide(proposal, action, Decision(note=note), actor=actor)
+    else:
+        workflow.move(proposal, action, actor=actor, note=note)

@@ -1,0 +1,36 @@
+"""A team's results book: everything the year produced, on one printable page."""
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker import permissions
+from tracker.extensions import db
+from tracker.models import Activity, PresentationEvent, Proposal, ProposalAuthor, Team, User
+from tracker.services import archive, follow_up, presentation, selection
+
+
+@dataclass
+class ResultsBook:
+    team: Team
+    page: archive.TeamPage
+    activities: list[Activity]
+    proposals: list[Proposal]
+    event: PresentationEvent | None
+    ranking: list[selection.Ranked]
+    follow_up: list[follow_up.FollowUpRow]
+
+
+def book(team: Team, viewer: User) -> ResultsBook:
+    activities = db.session.scalars(
+        sa.select(Activity).where(Activity.team_id == team.id).order_by(Activity.starts_at)).all()
+    proposals = db.session.scalars(
+        sa.select(Proposal).where(Proposal.team_id == team.id, permissions.visible_proposals(viewer))
+        .options(joinedload(Proposal.subcommittee),
+                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+        .order_by(Proposal.subcommittee_id, Proposal.title)).all()
+    event = presentation.event_of(team)
+    return ResultsBook(team=team, page=archive.team_page(team.id), activities=list(activities),
+                       proposals=list(proposals), event=event,
+                       ranking=selection.ranking(event) if event is not None else [],
+                       follow_up=follow_up.follow_up_rows(permissions.visible_proposals(viewer), team_id=team.id))
