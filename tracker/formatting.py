@@ -85,6 +85,13 @@ def subcommittee_name(subcommittee) -> str:
     return subcommittee.name_ko
 
 
+def criterion_name(criterion: dict) -> str:
+    """An event criterion ({"name_ko", "name_en"}) in the reader's language."""
+    if current_language() == "en" and criterion.get("name_en"):
+        return criterion["name_en"]
+    return criterion["name_ko"]
+
+
 def month_label(value: date) -> str:
     """2025년 10월 / October 2025."""
     return format_skeleton("yMMMM", value, locale=get_locale())
@@ -116,7 +123,7 @@ def month_arg(moment: datetime) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.tests["visible_to"] = lambda proposal, user: permissions.can_view_proposal(user, proposal)
     app.jinja_env.filters.update(kdate=kdate, kdatetime=kdatetime, krw=krw, label=label,
-                                 subcommittee_name=subcommittee_name, field_label=field_label,
+                                 subcommittee_name=subcommittee_name, criterion_name=criterion_name, field_label=field_label,
                                  change_value=change_value, recommendation_label=recommendation_label,
                                  month_label=month_label, weekday=weekday, clock=clock,
                                  activity_when=activity_when, month_arg=month_arg)

@@ -1,14 +1,15 @@
 """A working cohort for workflow tests: people in every relation to one subcommittee's proposals."""
 from dataclasses import dataclass
-
+from datetime import date, timedelta
 
 from tests.conftest import PASSWORD
 from tracker.extensions import db, utcnow
-from tracker.models import MentorKind, Proposal, ProposalAuthor, Recommendation, Review, Role, Stage, StageChange
-from tracker.services import reviews
+from tracker.models import (Handoff, MentorKind, PresentationSlot, Proposal, ProposalAuthor, Recommendation, Review, Role, Stage,
+                            StageChange)
+from tracker.services import presentation, reviews
 from tracker.services import teams as team_service
 
-PEOPLE = ("author", "sub_member", "team_member", "mentor", "other_mentor", "manager", "outsider")
+PEOPLE = ("author", "sub_member", "team_member", "mentor", "other_mentor", "manager", "liaison", "outsider")
 
 
 @dataclass
@@ -35,6 +36,32 @@ class Cohort:
         db.session.commit()
 
 
+    def judged(self, proposal: Proposal, score: int = 7) -> None:
+        """The team's event (made once) with the manager judging; this proposal scored, scoring closed."""
+        manager = self.people["manager"]
+        event = presentation.event_of(self.team) or presentation.save_event(
+            self.team, held_on=date.today() - timedelta(days=1), starts_at=None, place=None,
+            minutes_per_slot=10, actor=manager)
+        event.scoring_closed_at = None
+        if not event.judges:
+            presentation.add_judge(event, manager, actor=manager)
+        if proposal.id not in {s.proposal_id for s in event.slots}:
+            event.slots.append(PresentationSlot(proposal=proposal, position=len(event.slots)))
+            db.session.flush()
+        for criterion in event.criteria:
+            presentation.save_score(event, manager, proposal.id, criterion["key"], score)
+        presentation.close_scoring(event, actor=manager)
+        db.session.commit()
+
+    def handed_off(self, proposal: Proposal) -> Handoff:
+        """A hand-off record naming ``liaison`` (test set-up only; the proposal's stage is untouched)."""
+        handoff = Handoff(proposal=proposal, department="건축과", liaison=self.people["liaison"],
+                          shared_on=date.today())
+        db.session.add(handoff)
+        db.session.commit()
+        return handoff
+
+
 def make_cohort(make_account) -> Cohort:
     team = team_service.find_team("소소기획단 2기")
     youth, culture = team.subcommittees[0], team.subcommittees[1]
@@ -45,6 +72,7 @@ def make_cohort(make_account) -> Cohort:
         "mentor": make_account(Role.MENTOR, name="최교수"),
         "other_mentor": make_account(Role.MENTOR, name="정선배"),
         "manager": make_account(Role.MANAGER, name="운영담당"),
+        "liaison": make_account(Role.LIAISON, name="건축과담당"),
         "outsider": make_account(Role.MEMBER, name="외부인"),
     }
     team_service.add_member(team, people["author"], subcommittee=youth)

@@ -11,6 +11,7 @@ from tracker.services.workflow import MOVES
 
 # DESIGN.md's table, written out independently of the code's: action -> (from, to, who may).
 AUTHORS, SUBCOMMITTEE, MENTORS, MANAGERS = {"author"}, {"author", "sub_member"}, {"mentor"}, {"manager"}
+LIAISON = {"liaison"}  # the department liaison named in the proposal's hand-off
 EXPECTED = {
     "develop": (Stage.IDEA, Stage.DEVELOPING, AUTHORS | SUBCOMMITTEE | MANAGERS),
     "submit": (Stage.DEVELOPING, Stage.IN_REVIEW, AUTHORS | MANAGERS),
@@ -20,9 +21,9 @@ EXPECTED = {
     "select": (Stage.PRESENTED, Stage.SELECTED, MANAGERS),
     "not_select": (Stage.PRESENTED, Stage.NOT_SELECTED, MANAGERS),
     "hand_off": (Stage.SELECTED, Stage.HANDED_OFF, MANAGERS),
-    "adopt": (Stage.HANDED_OFF, Stage.ADOPTED, MANAGERS),
-    "decline": (Stage.HANDED_OFF, Stage.DECLINED, MANAGERS),
-    "complete": (Stage.ADOPTED, Stage.COMPLETED, MANAGERS),
+    "adopt": (Stage.HANDED_OFF, Stage.ADOPTED, MANAGERS | LIAISON),
+    "decline": (Stage.HANDED_OFF, Stage.DECLINED, MANAGERS | LIAISON),
+    "complete": (Stage.ADOPTED, Stage.COMPLETED, MANAGERS | LIAISON),
     "withdraw": (Stage.DEVELOPING, Stage.WITHDRAWN, AUTHORS | MANAGERS),
     "reopen": (Stage.WITHDRAWN, Stage.DEVELOPING, MANAGERS),
 }
@@ -51,7 +52,15 @@ def _set_up(cohort, action):
     proposal = cohort.proposal(source, **READY)
     if action == "shortlist":
         cohort.review(proposal)
+    if action in ("select", "not_select"):
+        cohort.judged(proposal)
+    if action in ("adopt", "decline", "complete"):
+        cohort.handed_off(proposal)
     return proposal
+
+
+# The hand-off and the department's decisions have their own forms on the proposal page.
+FORM_URL = {"hand_off": "/hand-off", "adopt": "/decision", "decline": "/decision", "complete": "/decision"}
 
 
 @pytest.mark.parametrize("action", sorted(EXPECTED))
@@ -61,7 +70,7 @@ def test_every_move_for_every_person(app, cohort, action):
         proposal = _set_up(cohort, action)
         client = signed_in(app, cohort.people[person])
         page = client.get(f"/proposals/{proposal.id}")
-        shows_button = f"/proposals/{proposal.id}/move/{action}" in page.get_data(as_text=True)
+        shows_button = f"/proposals/{proposal.id}{FORM_URL.get(action, f'/move/{action}')}" in page.get_data(as_text=True)
         response = client.post(f"/proposals/{proposal.id}/move/{action}", data={"note": "회의 결과"})
         db.session.refresh(proposal)
         if person in allowed:

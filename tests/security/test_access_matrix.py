@@ -1,6 +1,8 @@
 """Every route × every kind of person × the objects that matter: who gets what.
 
 The routes come from the app's URL map, so a new route without a line here fails the test."""
+from datetime import date
+
 import pytest
 import sqlalchemy as sa
 
@@ -8,18 +10,22 @@ from tests.conftest import PASSWORD
 from tests.factories import csv_bytes
 from tracker.extensions import db
 from tracker.importers import import_ideas
-from tracker.models import MentorKind, Proposal, Role, Team
+from tracker.models import (EventJudge, Handoff, MentorKind, PresentationEvent, PresentationSlot, Proposal, Role,
+                            Stage, Team)
+from tracker.services.presentation import DEFAULT_CRITERIA
 from tracker.services import teams as team_service
 
-PEOPLE = ("anonymous", "member", "other_member", "mentor", "manager", "admin", "inactive")
-SIGNED_IN = PEOPLE[1:6]
+PEOPLE = ("anonymous", "member", "other_member", "mentor", "manager", "admin", "liaison", "inactive")
+SIGNED_IN = PEOPLE[1:7]
 LOGIN = "login"  # the sign-in page (a redirect to it)
 
 
 @pytest.fixture
 def world(programme, make_account):
     """Cohort 2 and 3 (active), cohort 1 (archived); a member of each active team, a mentor of
-    cohort 2's culture subcommittee, a manager, an admin and a deactivated manager."""
+    cohort 2's culture subcommittee, a manager, an admin, a deactivated manager, and a department
+    liaison of one cohort 1 project. Cohort 2's presentation event has the culture proposal, judged
+    by the mentor."""
     cohort3 = team_service.create_team("소소기획단", 3)
     db.session.commit()
     rows = [["관리번호", "기수", "분과", "제목"],
@@ -33,6 +39,7 @@ def world(programme, make_account):
         "member": make_account(Role.MEMBER), "other_member": make_account(Role.MEMBER),
         "mentor": make_account(Role.MENTOR), "manager": make_account(Role.MANAGER),
         "admin": make_account(Role.ADMIN), "inactive": make_account(Role.MANAGER, active=False),
+        "liaison": make_account(Role.LIAISON),
     }
     team_service.add_member(cohort2, people["member"], subcommittee=cohort2.subcommittees[0])
     team_service.add_member(cohort3, people["other_member"], subcommittee=cohort3.subcommittees[1])
@@ -42,12 +49,23 @@ def world(programme, make_account):
     def proposal(title):
         return db.session.scalar(sa.select(Proposal.id).where(Proposal.title == title))
 
+    culture = db.session.get(Proposal, proposal("관광 제안"))
+    culture.stage = Stage.SHORTLISTED
+    event = PresentationEvent(team_id=cohort2.id, held_on=date.today(), criteria=list(DEFAULT_CRITERIA),
+                              slots=[PresentationSlot(proposal=culture)],
+                              judges=[EventJudge(user=people["mentor"])])
+    db.session.add(event)
+    db.session.add(Handoff(proposal_id=proposal("빈집있는교?"), department="건축과", liaison=people["liaison"],
+                           shared_on=date.today()))
+    db.session.commit()
+
     return {
         "people": people,
         "team2": cohort2.id, "team3": cohort3.id,
         "team1": db.session.scalar(sa.select(Team.id).where(Team.cohort == 1)),
         "p_youth": proposal("청년 제안"), "p_culture": proposal("관광 제안"),
         "p_other": proposal("3기 제안"), "p_archived": proposal("빈집있는교?"),
+        "event": event.id, "slot": event.slots[0].id,
     }
 
 
@@ -87,7 +105,7 @@ MATRIX = {
     ],
     "proposals.index": [("GET", "/proposals/", everyone(200))],
     "proposals.similar_hints": [("GET", "/proposals/similar?q=빈집", everyone(200))],
-    "proposal_work.new": [("GET", "/proposals/new", {**everyone(200), "mentor": 403})],
+    "proposal_work.new": [("GET", "/proposals/new", {**everyone(200), "mentor": 403, "liaison": 403})],  # no team
     "proposal_work.edit": [
         ("GET", "/proposals/{p_youth}/edit", visible_to(200, "member")),
         ("GET", "/proposals/{p_culture}/edit", managers_only()),  # another subcommittee's; mentors never edit
@@ -135,6 +153,35 @@ MATRIX = {
     "proposals.export": [("GET", "/proposals/export.csv", everyone(200))],
     "notifications.index": [("GET", "/notifications/", everyone(200))],
     "notifications.mark_read": [("POST", "/notifications/read", everyone(302))],
+    "presentation.manage": [("GET", "/teams/{team2}/event", managers_only())],
+    "presentation.add_slot": [("POST", "/events/{event}/slots", managers_only(400))],  # no proposal given
+    "presentation.move_slot": [("POST", "/events/{event}/slots/{slot}/move", managers_only(400))],
+    "presentation.slot_minutes": [("POST", "/events/{event}/slots/{slot}/minutes", managers_only(302))],
+    "presentation.remove_slot": [("POST", "/events/{event}/slots/999999/remove", managers_only(404))],
+    "presentation.set_order": [("POST", "/events/{event}/order", managers_only(400))],
+    "presentation.add_judge": [("POST", "/events/{event}/judges", managers_only(400))],
+    "presentation.add_external_judge": [("POST", "/events/{event}/judges/external", managers_only(302))],
+    "presentation.remove_judge": [("POST", "/events/{event}/judges/999999/remove", managers_only(404))],
+    "presentation.programme": [("GET", "/events/{event}/programme", visible_to(200, "member", "mentor"))],
+    "presentation.scoring": [("GET", "/events/{event}/scoring", managers_only())],
+    "presentation.scoring_status": [("GET", "/events/{event}/scoring.json", managers_only())],
+    "presentation.close_or_reopen": [("POST", "/events/{event}/scoring/reopen", managers_only(302))],
+    "presentation.ranking": [("GET", "/events/{event}/ranking", managers_only())],
+    # judges (here the mentor) only, and only while scoring is open
+    "judging.index": [("GET", "/judge", everyone(200))],
+    "judging.sheet_list": [("GET", "/events/{event}/judge", {**everyone(403), "mentor": 200})],
+    "judging.sheet": [("GET", "/events/{event}/judge/1", {**everyone(403), "mentor": 200})],
+    "judging.save_field": [("POST", "/events/{event}/judge/score", {**everyone(403), "mentor": 400})],
+    # the liaison of the cohort 1 project, and managers
+    "follow_up.hand_off": [("POST", "/proposals/{p_youth}/hand-off", visible_to(403, "member"))],  # not selected
+    "follow_up.decide": [("POST", "/proposals/{p_archived}/decision", everyone(403))],  # selected, not handed off
+    "follow_up.add_note": [("POST", "/proposals/{p_archived}/follow-up/notes",
+                            {**managers_only(302), "liaison": 302})],
+    "follow_up.set_response": [("POST", "/proposals/{p_archived}/follow-up/response",
+                                {**managers_only(302), "liaison": 302})],
+    "follow_up.index": [("GET", "/follow-up", {**managers_only(), "liaison": 200})],
+    "follow_up.results_book": [("GET", "/teams/{team2}/results", visible_to(200, "member", "mentor")),
+                               ("GET", "/teams/{team1}/results", everyone(200))],
     "proposals.detail": [
         ("GET", "/proposals/{p_youth}", visible_to(200, "member")),
         ("GET", "/proposals/{p_culture}", visible_to(200, "member", "mentor")),

@@ -1,7 +1,7 @@
 """Blueprints: one module each."""
 from flask import Flask
 
-from tracker.views import calendar
+from tracker.views import calendar, follow_up, judging, presentation
 from tracker.views import accounts, auth, board, main, mentors, notifications, proposal_work, proposals, reviews, teams
 
 
@@ -17,3 +17,6 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(mentors.bp)
     app.register_blueprint(calendar.bp)
     app.register_blueprint(board.bp)
+    app.register_blueprint(presentation.bp)
+    app.register_blueprint(judging.bp)
+    app.register_blueprint(follow_up.bp)

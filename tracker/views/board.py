@@ -9,7 +9,7 @@ from tracker import charts, permissions
 from tracker.extensions import db
 from tracker.forms.board import BoardFilterForm, CardMoveForm
 from tracker.formatting import kdate_short, label, subcommittee_name
-from tracker.services import archive, board, workflow
+from tracker.services import archive, board, follow_up, workflow
 from tracker.services.errors import ValidationFailed
 from tracker.views.downloads import spreadsheet
 from tracker.views.navigation import is_local_path
@@ -63,13 +63,13 @@ def move(team_id: int):
     if proposal.team_id != team.id:
         abort(404)
     try:
-        change = workflow.move(proposal, form.action.data, actor=current_user, note=form.note.data)
+        follow_up.move(proposal, form.action.data, actor=current_user, note=form.note.data)
     except ValidationFailed as failure:
         for _field, message in failure.reasons:
             flash(f"{proposal.title}: {message}", "error")
     else:
         db.session.commit()
-        flash(_("“%(title)s” moved to “%(stage)s”.", title=proposal.title, stage=label(change.to_stage)), "info")
+        flash(_("“%(title)s” moved to “%(stage)s”.", title=proposal.title, stage=label(proposal.stage)), "info")
     back = form.back.data if is_local_path(form.back.data or "") else url_for("board.show", team_id=team.id)
     return redirect(f"{back}#card-{proposal.id}")
 

@@ -9,7 +9,7 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.formatting import label, subcommittee_name
 from tracker.forms.proposals import CarryOverForm, CommentForm, IdeaForm, MoveForm, ProposalForm
-from tracker.services import archive, discussion, editing, ideas, workflow
+from tracker.services import archive, discussion, editing, follow_up, ideas
 from tracker.services.errors import ValidationFailed
 from tracker.views.support import show_reasons
 
@@ -117,13 +117,13 @@ def move(proposal_id: int, action: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        change = workflow.move(proposal, action, actor=current_user, note=form.note.data)
+        follow_up.move(proposal, action, actor=current_user, note=form.note.data)
     except ValidationFailed as failure:
         for _field, message in failure.reasons:
             flash(message, "error")
     else:
         db.session.commit()
-        flash(_("Moved to “%(stage)s”.", stage=label(change.to_stage)), "info")
+        flash(_("Moved to “%(stage)s”.", stage=label(proposal.stage)), "info")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 

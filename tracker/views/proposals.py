@@ -7,6 +7,7 @@ from tracker import permissions
 from tracker.forms.proposals import MAX_ID, CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
 from tracker.services import archive, ideas, mentoring, reviews, similar, workflow
 from tracker.views.downloads import spreadsheet
+from tracker.views import follow_up as follow_up_views
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
@@ -54,7 +55,8 @@ def detail(proposal_id: int):
         moves=workflow.allowed_moves(current_user, proposal), move_form=MoveForm(),
         comment_form=CommentForm(), carry_form=carry_form,
         rounds=reviews.rounds_of(proposal) if permissions.can_view_reviews(current_user, proposal) else [],
-        may_review=reviews.may_review(current_user, proposal), sessions=mentoring.sessions_discussing(proposal))
+        may_review=reviews.may_review(current_user, proposal), sessions=mentoring.sessions_discussing(proposal),
+        follow=follow_up_views.panel(proposal))
 
 
 @bp.get("/similar")

@@ -3,6 +3,7 @@ service's reasons shown beside the form fields they are about."""
 from flask import abort, flash, request
 from flask_login import current_user
 
+from tracker.extensions import db
 from tracker.services import archive
 from tracker.services.errors import ValidationFailed
 
@@ -23,3 +24,29 @@ def show_reasons(form, failure: ValidationFailed) -> None:
             flash(message, "error")
         else:
             target.errors = [*target.errors, message] if isinstance(target.errors, list) else [message]
+
+
+def flash_reasons(failure: ValidationFailed) -> None:
+    for _field, message in failure.reasons:
+        flash(message, "error")
+
+
+def flash_form_errors(form) -> None:
+    for errors in form.errors.values():
+        for message in errors:
+            flash(message, "error")
+
+
+def attempt(use_case, done: str | None = None) -> bool:
+    """Run one use case as one transaction: commit it (and say ``done``), or roll all of it back
+    and show the reasons it was refused."""
+    try:
+        use_case()
+    except ValidationFailed as failure:
+        db.session.rollback()
+        flash_reasons(failure)
+        return False
+    db.session.commit()
+    if done:
+        flash(done, "info")
+    return True

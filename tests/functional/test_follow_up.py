@@ -1,0 +1,137 @@
+"""After the selection: hand-off with a liaison, the department's decisions, progress, the
+follow-up list with its overdue flag, and the results book."""
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.functional.cohort import make_cohort, signed_in
+from tests.helpers import text_of
+from tracker.extensions import db, utcnow
+from tracker.models import Activity, ActivityKind, FollowUpNote, Handoff, Proposal, Role, Stage, Team
+
+READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
+
+
+@pytest.fixture
+def cohort(programme, make_account):
+    return make_cohort(make_account)
+
+
+def _hand_off(app, cohort, proposal, liaison=None):
+    manager = signed_in(app, cohort.people["manager"])
+    response = manager.post(f"/proposals/{proposal.id}/hand-off", data={
+        "department": "건축과", "liaison_id": (liaison or cohort.people["liaison"]).id,
+        "shared_on": date.today().isoformat(), "note": "11월 부서 회의에서 공유"})
+    assert response.status_code == 302
+    return manager
+
+
+def test_a_selected_proposal_is_handed_off_and_its_liaison_records_what_the_department_does(app, cohort):
+    proposal = cohort.proposal(Stage.SELECTED, title="빈집 청년주택", **READY)
+    manager = signed_in(app, cohort.people["manager"])
+    page = text_of(manager.get(f"/proposals/{proposal.id}"))
+    assert "부서 추진 현황" in page and "이관 기록" in page and "건축과담당" in page
+
+    liaison = signed_in(app, cohort.people["liaison"])
+    assert liaison.get(f"/proposals/{proposal.id}").status_code == 403  # not theirs yet
+    _hand_off(app, cohort, proposal)
+    db.session.refresh(proposal)
+    handoff = db.session.scalar(sa.select(Handoff).where(Handoff.proposal_id == proposal.id))
+    assert proposal.stage == Stage.HANDED_OFF and proposal.department == "건축과"
+    assert (handoff.department, handoff.liaison_id, handoff.shared_on) == (
+        "건축과", cohort.people["liaison"].id, date.today())
+
+    page = text_of(liaison.get(f"/proposals/{proposal.id}"))
+    assert "부서 결정" in page and "추진 상황 기록" in page
+    refused = text_of(liaison.post(f"/proposals/{proposal.id}/decision", data={"action": "adopt", "note": ""},
+                                   follow_redirects=True))
+    assert "이 단계 변경에는 사유를 적은 메모가 필요합니다." in refused
+    liaison.post(f"/proposals/{proposal.id}/decision", data={
+        "action": "adopt", "note": "2026년 주거 지원 사업에 반영", "plan": "빈집 10채 리모델링", "budget_year": "2026"})
+    liaison.post(f"/proposals/{proposal.id}/follow-up/notes", data={
+        "noted_on": date.today().isoformat(), "progress": "40", "body": "설계 용역 착수"})
+    bad = text_of(liaison.post(f"/proposals/{proposal.id}/follow-up/notes", data={
+        "noted_on": date.today().isoformat(), "progress": "140", "body": "오타"}, follow_redirects=True))
+    assert "100" in bad
+    db.session.refresh(proposal)
+    db.session.refresh(handoff)
+    assert proposal.stage == Stage.ADOPTED
+    assert (handoff.plan, handoff.budget_year, handoff.progress) == ("빈집 10채 리모델링", 2026, 40)
+    assert db.session.scalar(sa.select(sa.func.count(FollowUpNote.id)).where(FollowUpNote.handoff_id == handoff.id)) == 2
+    page = text_of(manager.get(f"/proposals/{proposal.id}"))
+    assert "설계 용역 착수" in page and "40%" in page and "2026" in page
+
+    liaison.post(f"/proposals/{proposal.id}/decision", data={
+        "action": "complete", "note": "준공", "outcome": "청년 12가구 입주"})
+    db.session.refresh(proposal)
+    db.session.refresh(handoff)
+    assert proposal.stage == Stage.COMPLETED and handoff.progress == 100 and handoff.outcome == "청년 12가구 입주"
+
+
+def test_liaisons_see_only_their_own_hand_offs(app, cohort, make_account):
+    mine = cohort.proposal(Stage.SELECTED, title="내 담당 제안", **READY)
+    theirs = cohort.proposal(Stage.SELECTED, title="다른 부서 제안", **READY)
+    other_liaison = make_account(Role.LIAISON, name="농정과담당")
+    _hand_off(app, cohort, mine)
+    _hand_off(app, cohort, theirs, liaison=other_liaison)
+    liaison = signed_in(app, cohort.people["liaison"])
+    listing = text_of(liaison.get("/follow-up"))
+    assert "내 담당 제안" in listing and "다른 부서 제안" not in listing
+    assert liaison.get(f"/proposals/{theirs.id}").status_code == 403
+    assert liaison.post(f"/proposals/{theirs.id}/follow-up/notes", data={
+        "noted_on": date.today().isoformat(), "body": "끼어들기"}).status_code == 403
+    assert liaison.post(f"/proposals/{theirs.id}/decision", data={"action": "adopt", "note": "x"}).status_code == 403
+    assert "다른 부서 제안" not in text_of(liaison.get("/proposals/"))
+    assert signed_in(app, cohort.people["author"]).get("/follow-up").status_code == 403
+
+
+def test_the_follow_up_list_flags_proposals_without_news_for_90_days(app, cohort):
+    quiet = cohort.proposal(Stage.SELECTED, title="소식 없는 제안", **READY)
+    busy = cohort.proposal(Stage.SELECTED, title="진행 중인 제안", **READY)
+    _hand_off(app, cohort, quiet)
+    _hand_off(app, cohort, busy)
+    handoff = db.session.scalar(sa.select(Handoff).where(Handoff.proposal_id == quiet.id))
+    handoff.updated_at = utcnow() - timedelta(days=91)
+    db.session.commit()
+    manager = signed_in(app, cohort.people["manager"])
+    page = text_of(manager.get("/follow-up"))
+    assert "90일 동안 소식이 없는 제안이 1건입니다." in page
+    assert "소식 없는 제안 건축과 건축과담당 부서 이관" in page and "갱신 지연" in page
+    only = text_of(manager.get("/follow-up?overdue=1"))
+    assert "소식 없는 제안" in only and "진행 중인 제안" not in only
+
+
+def test_cohort_1_projects_appear_with_their_recorded_hand_off(app, cohort):
+    manager = signed_in(app, cohort.people["manager"])
+    first = db.session.scalar(sa.select(Proposal).join(Team).where(Team.cohort == 1, Proposal.title == "빈집있는교?"))
+    assert first.stage == Stage.SELECTED
+    _hand_off(app, cohort, first)
+    page = text_of(manager.get("/follow-up"))
+    assert "소소기획단 1기 빈집있는교? 건축과 건축과담당 부서 이관" in page
+    assert page.count("소소기획단 1기") == 4  # the four cohort 1 projects, all selected
+
+
+def test_the_results_book_holds_the_whole_year(app, cohort, make_account):
+    from tests.functional.test_presentation import _event, _score
+    from tracker.services import presentation
+    manager, event, (a, b) = _event(app, cohort, "빈집 청년주택", "황혼육아 지원")
+    judge = make_account(Role.MEMBER, name="심사1")
+    presentation.add_judge(event, judge, actor=cohort.people["manager"])
+    _score(event, judge, a, 9, 9, 9, 9)
+    _score(event, judge, b, 6, 6, 6, 6)
+    db.session.add(Activity(team=cohort.team, kind=ActivityKind.EXPERT_LECTURE, title="정책 기획 특강",
+                            starts_at=utcnow() - timedelta(days=30)))
+    db.session.commit()
+    manager.post(f"/events/{event.id}/scoring/close")
+    manager.post(f"/events/{event.id}/ranking", data={
+        "entries-0-proposal_id": a.id, "entries-0-decision": "select", "entries-0-note": "1위"})
+    _hand_off(app, cohort, a)
+
+    member = signed_in(app, cohort.people["author"])
+    book = text_of(member.get(f"/teams/{cohort.team.id}/results"))
+    assert "성과집: 소소기획단 2기" in book
+    for expected in ("김민지", "최교수", "정책 기획 특강", "1 빈집 청년주택 9.00", "2 황혼육아 지원 6.00",
+                     "빈집 청년주택 건축과 건축과담당 부서 이관"):
+        assert expected in book, expected
+    assert signed_in(app, cohort.people["outsider"]).get(f"/teams/{cohort.team.id}/results").status_code == 403

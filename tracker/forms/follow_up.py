@@ -1,0 +1,38 @@
+"""Forms of the follow-up: the hand-off, the department's decisions and dated progress notes."""
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.forms.calendar import _in_our_years
+
+
+def _optional_id(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class HandoffForm(FlaskForm):
+    department = StringField(_l("Responsible department"), validators=[Optional(), Length(max=100)])
+    liaison_id = SelectField(_l("Department liaison"), coerce=_optional_id, validate_choice=False)
+    shared_on = DateField(_l("Date shared"), default=date.today, validators=[Optional(), _in_our_years])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class DecisionForm(FlaskForm):
+    action = SelectField(_l("Decision"), validate_choice=True)
+    note = TextAreaField(_l("Note (required): why"), validators=[Optional(), Length(max=2000)])
+    plan = TextAreaField(_l("Plan"), validators=[Optional(), Length(max=5000)])
+    budget_year = IntegerField(_l("Budget year"), validators=[Optional(), NumberRange(min=2000, max=2100)])
+    outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=5000)])
+
+
+class ProgressNoteForm(FlaskForm):
+    noted_on = DateField(_l("Date"), default=date.today, validators=[InputRequired(), _in_our_years])
+    progress = IntegerField(_l("Progress (%)"), validators=[Optional(), NumberRange(min=0, max=100)])
+    body = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=5000)])
+
+
+class ResponseForm(FlaskForm):
+    response = TextAreaField(_l("The department's response"), validators=[Optional(), Length(max=5000)])

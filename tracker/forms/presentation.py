@@ -1,0 +1,67 @@
+"""Forms of the presentation event: the event itself, its running order, judges, scores, selection."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateField, EmailField, FieldList, FormField, HiddenField, IntegerField, SelectField,
+                     StringField, TextAreaField, TimeField)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+
+from tracker.forms.calendar import _id, _in_our_years
+
+
+class EventForm(FlaskForm):
+    held_on = DateField(_l("Date"), validators=[InputRequired(), _in_our_years])
+    starts_at = TimeField(_l("Starts at"), validators=[Optional()])
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+    minutes_per_slot = IntegerField(_l("Minutes per presentation"), default=15,
+                                    validators=[InputRequired(), NumberRange(min=1, max=240)])
+
+
+class SlotAddForm(FlaskForm):
+    proposal_id = SelectField(_l("Shortlisted proposal"), coerce=_id, validate_choice=False)
+
+
+class SlotMoveForm(FlaskForm):
+    steps = IntegerField(validators=[InputRequired(), NumberRange(min=-1000, max=1000)])
+
+
+class SlotMinutesForm(FlaskForm):
+    minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=1, max=240)])
+
+
+class OrderForm(FlaskForm):
+    order = StringField(validators=[DataRequired(), Length(max=5000)])
+
+    def slot_ids(self) -> list[int] | None:
+        try:
+            return [_id(part) for part in self.order.data.split(",")]
+        except ValueError:
+            return None
+
+
+class JudgeAddForm(FlaskForm):
+    user_id = SelectField(_l("Account"), coerce=_id, validate_choice=False)
+
+
+class ExternalJudgeForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+
+
+class ScoreForm(FlaskForm):
+    """One field of a judge's score sheet, as the page's script saves it on change."""
+    proposal_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2147483647)])
+    criterion = StringField(validators=[DataRequired(), Length(max=40)])
+    score = IntegerField(validators=[Optional(), NumberRange(min=0, max=1000)])
+
+
+class DecisionEntry(FlaskForm):
+    class Meta:
+        csrf = False
+
+    proposal_id = HiddenField()
+    decision = SelectField(_l("Decision"), validate_choice=True)
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class SelectionForm(FlaskForm):
+    entries = FieldList(FormField(DecisionEntry), min_entries=0)
