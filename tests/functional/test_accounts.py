@@ -77,8 +77,8 @@ def test_demo_accounts_sign_in_with_the_documented_password(app, programme, runn
     result = runner.invoke(args=["tracker", "load-demo"])
     assert result.exit_code == 0 and "sosodemo-2025" in result.output
     assert runner.invoke(args=["tracker", "load-demo"]).exit_code == 0  # twice changes nothing
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 4
-    for login in ("demo-admin", "demo-manager", "demo-member", "demo-mentor"):
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 5
+    for login in ("demo-admin", "demo-manager", "demo-member", "demo-mentor", "demo-liaison"):
         client = app.test_client()
         assert client.post("/auth/login", data={"identifier": login, "password": "sosodemo-2025"}).status_code == 302
         assert client.get("/teams/").status_code == 200
