@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from tests.functional.cohort import make_cohort, signed_in
 from tests.helpers import text_of
 from tracker.extensions import db, utcnow
-from tracker.models import Activity, ActivityKind, FollowUpNote, Handoff, Proposal, Role, Stage, Team
+from tracker.models import (Activity, ActivityKind, FollowUpNote, Handoff, PresentationEvent, Proposal, Role, Stage,
+                            StageChange, Team)
+from tracker.services import reviews
 
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
 
@@ -135,3 +137,46 @@ def test_the_results_book_holds_the_whole_year(app, cohort, make_account):
                      "빈집 청년주택 건축과 건축과담당 부서 이관"):
         assert expected in book, expected
     assert signed_in(app, cohort.people["outsider"]).get(f"/teams/{cohort.team.id}/results").status_code == 403
+
+
+def test_a_whole_year_from_an_idea_to_a_completed_project(app, cohort, make_account):
+    """Every step through the web as its people do it: no state set by hand."""
+    author, mentor = signed_in(app, cohort.people["author"]), signed_in(app, cohort.people["mentor"])
+    manager, liaison = signed_in(app, cohort.people["manager"]), signed_in(app, cohort.people["liaison"])
+    author.post("/proposals/new", data={"team": cohort.team.id, "subcommittee": cohort.youth.id,
+                                        "title": "빈집 청년주택"})
+    proposal = db.session.scalar(sa.select(Proposal).where(Proposal.title == "빈집 청년주택"))
+    author.post(f"/proposals/{proposal.id}/move/develop")
+    db.session.refresh(proposal)
+    fields = dict(title="빈집 청년주택", subcommittee_id=cohort.youth.id, version=proposal.version,
+                  coauthor_ids=[cohort.people["author"].id], **READY)
+    assert author.post(f"/proposals/{proposal.id}/edit", data=fields).status_code == 302
+    author.post(f"/proposals/{proposal.id}/move/submit")
+    rubric = reviews.current_rubric(cohort.team)
+    db.session.commit()
+    review = {f"score_{c.id}": "4" for c in rubric.criteria} | {"recommendation": "approve", "comment": "좋습니다"}
+    mentor.post(f"/reviews/proposals/{proposal.id}", data=review)
+    manager.post(f"/proposals/{proposal.id}/move/shortlist")
+    db.session.refresh(proposal)
+    assert proposal.stage == Stage.SHORTLISTED, text_of(manager.get(f"/proposals/{proposal.id}"))
+
+    manager.post(f"/teams/{cohort.team.id}/event", data={"held_on": date.today().isoformat(), "minutes_per_slot": "15"})
+    event_id = db.session.scalar(sa.select(PresentationEvent.id).where(PresentationEvent.team_id == cohort.team.id))
+    manager.post(f"/events/{event_id}/slots", data={"proposal_id": proposal.id})
+    manager.post(f"/events/{event_id}/judges", data={"user_id": cohort.people["other_mentor"].id})
+    judge = signed_in(app, cohort.people["other_mentor"])
+    for key in ("feasibility", "impact", "creativity", "delivery"):
+        judge.post(f"/events/{event_id}/judge/score", data={"proposal_id": proposal.id, "criterion": key, "score": "8"})
+    manager.post(f"/events/{event_id}/scoring/close")
+    manager.post(f"/events/{event_id}/ranking", data={
+        "entries-0-proposal_id": proposal.id, "entries-0-decision": "select", "entries-0-note": "최우수"})
+    _hand_off(app, cohort, proposal)
+    liaison.post(f"/proposals/{proposal.id}/decision", data={"action": "adopt", "note": "반영", "budget_year": "2026"})
+    liaison.post(f"/proposals/{proposal.id}/decision", data={"action": "complete", "note": "준공",
+                                                             "outcome": "12가구 입주"})
+    path = db.session.scalars(sa.select(StageChange.to_stage).where(StageChange.proposal_id == proposal.id)
+                              .order_by(StageChange.id)).all()
+    assert path == [Stage.IDEA, Stage.DEVELOPING, Stage.IN_REVIEW, Stage.SHORTLISTED, Stage.PRESENTED,
+                    Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLETED]
+    book = text_of(manager.get(f"/teams/{cohort.team.id}/results"))
+    assert "1 빈집 청년주택 8.00" in book and "빈집 청년주택 건축과 건축과담당 추진 완료 100%" in book
