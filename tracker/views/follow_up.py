@@ -119,7 +119,7 @@ def panel(proposal) -> dict | None:
     if any(m.action == "hand_off" for m in workflow.allowed_moves(current_user, proposal)):
         handoff_form = HandoffForm(department=proposal.department)
         handoff_form.liaison_id.choices = [SelectChoice("", _("— none yet —"))] + [
-            SelectChoice(u.id, f"{u.name} ({u.department or ''})") for u in follow_up.liaison_choices()]
+            SelectChoice(u.id, f"{u.name} ({u.department})" if u.department else u.name) for u in follow_up.liaison_choices()]
     decision_form = None
     decisions = follow_up.decisions_open_to(current_user, proposal)
     if decisions:

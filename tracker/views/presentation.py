@@ -48,13 +48,19 @@ def manage(team_id: int):
         add_form = SlotAddForm()
         add_form.proposal_id.choices = [SelectChoice(p.id, p.title) for p in presentation.slot_candidates(event)]
         judge_form = JudgeAddForm()
-        judge_form.user_id.choices = [SelectChoice(u.id, f"{u.name} ({u.department or u.email or ''})")
+        judge_form.user_id.choices = [SelectChoice(u.id, _person(u))
                                       for u in accounts.list_accounts()
                                       if u.is_active and all(j.user_id != u.id for j in event.judges)]
         extra = dict(slots=presentation.timetable(event), add_form=add_form, judge_form=judge_form,
                      external_form=ExternalJudgeForm(), move_form=SlotMoveForm(), minutes_form=SlotMinutesForm(),
                      order_form=OrderForm())
     return render_template("presentation/manage.html", team=team, event=event, form=form, **extra)
+
+
+def _person(user) -> str:
+    """A name in a list of accounts, with what tells two 김민지 apart."""
+    detail = user.department or user.email or user.staff_id
+    return f"{user.name} ({detail})" if detail else user.name
 
 
 def _event_values(event, team) -> dict:
