@@ -2,6 +2,7 @@
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db
 from tracker.services.errors import NotAllowed, NotFound
@@ -13,14 +14,26 @@ def register_error_handlers(app: Flask) -> None:
             return render_template(f"errors/{status}.html"), status
         return handler
 
-    for status in (400, 403, 404, 405, 413, 429, 500):
+    for status in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(status, page(status))
     app.register_error_handler(NotFound, page(404))
     app.register_error_handler(NotAllowed, page(403))
 
+    @app.errorhandler(500)
+    def server_error(_error):
+        db.session.rollback()  # the page itself reads the database: not through a failed transaction
+        return render_template("errors/500.html"), 500
+
     @app.errorhandler(CSRFError)
     def form_expired(_error):
         return render_template("errors/csrf.html"), 400
+
+    @app.errorhandler(StaleDataError)
+    def changed_meanwhile(_error):
+        """Two people changed the same proposal at once (e.g. both moved it): the second change
+        found a newer version than it read, and nothing of it was written."""
+        db.session.rollback()
+        return render_template("errors/409.html"), 409
 
     @app.errorhandler(OperationalError)
     def database_unavailable(_error):
