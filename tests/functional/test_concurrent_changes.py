@@ -82,3 +82,4 @@ def test_the_error_page_does_not_fail_after_a_failed_write(another_app, make_acc
 
     assert response.status_code == 500
     assert "오류가 발생했습니다" in response.get_data(as_text=True)
+

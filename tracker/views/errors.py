@@ -1,5 +1,5 @@
 """Error pages: a clear page in the person's language, never a stack trace."""
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -38,4 +38,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(_error):
         db.session.rollback()
-        return render_template("errors/503.html"), 503
+        # Rendered without the context processors: they (the menu's counts, Flask-Login's
+        # current_user) would ask the unavailable database again and turn this page into a 500.
+        return app.jinja_env.get_template("errors/503.html").render(request=request), 503

@@ -1,0 +1,35 @@
+"""The database unreachable (a restart, a network cut): a clear 503 page, never a 500."""
+from sqlalchemy.exc import OperationalError
+
+from tracker.extensions import login_manager
+from tracker.models import Role
+from tracker.services import archive, notifications, presentation
+
+
+def test_the_database_gone_is_the_503_page_for_a_signed_in_person_too(app, make_account, login, monkeypatch):
+    """The menu of a signed-in person reads the database: the 503 page must not (it would fail)."""
+    def unreachable(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    client = login(make_account(Role.MEMBER))
+    for module, name in ((archive, "proposal_list"), (notifications, "unread_count"),
+                         (presentation, "events_to_judge")):
+        monkeypatch.setattr(module, name, unreachable)
+
+    response = client.get("/proposals/")
+
+    assert response.status_code == 503
+    assert "잠시 후 다시 시도해 주세요" in response.get_data(as_text=True)
+
+
+def test_the_503_page_when_even_the_signed_in_account_cannot_be_read(app, make_account, login, monkeypatch):
+    def unreachable(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    client = login(make_account(Role.MEMBER))
+    monkeypatch.setattr(login_manager, "_user_callback", unreachable)
+
+    response = client.get("/proposals/")
+
+    assert response.status_code == 503
+    assert "잠시 후 다시 시도해 주세요" in response.get_data(as_text=True)
