@@ -102,8 +102,9 @@ class Client(threading.Thread):
 
     def edit(self, pid: int):
         page = self.call("GET", f"/proposals/{pid}/edit")
-        if page.status_code == 403:
-            return self.tally.add(outcome="edit: not editable now")
+        if page.status_code != 200:
+            return self.tally.add(outcome="edit: not editable now" if page.status_code == 403 else
+                                  f"edit: form {page.status_code}")
         fields = read_form(page.text, "")
         time.sleep(self.rng.uniform(0, 0.4))  # others may save meanwhile: this save is then stale
         key = self.rng.choice(EDIT_FIELDS)
@@ -138,22 +139,27 @@ class Client(threading.Thread):
 
     def moved(self, response, pid: int, action: str, note: str):
         if response.status_code == 302:
-            after = self.call("GET", f"/proposals/{pid}")
-            kind = flashed(after.text)
-            if kind == "info":
-                self.tally.add(outcome="move: done", move=(note, action))
-            elif kind == "error":
-                self.tally.add(outcome="move: refused (guard or changed meanwhile)")
-            else:
-                self.tally.add(outcome="move: unexpected", bad=f"move {pid} {action}: no message after the redirect")
+            self.after_move(self.call("GET", f"/proposals/{pid}"), pid, action, note)
         elif response.status_code in (403, 409):
             self.tally.add(outcome=f"move: refused {response.status_code}")
         elif response.status_code < 500:
             self.tally.add(outcome="move: unexpected", bad=f"move {pid} {action}: {response.status_code}")
 
+    def after_move(self, after, pid: int, action: str, note: str):
+        """The page the move redirected to: its message says whether the move was made."""
+        kind = flashed(after.text)
+        if kind == "info":
+            self.tally.add(outcome="move: done", move=(note, action))
+        elif kind == "error":
+            self.tally.add(outcome="move: refused (guard or changed meanwhile)")
+        else:
+            self.tally.add(outcome="move: unexpected", bad=f"move {pid} {action}: no message after the redirect")
+
     # mentors: review what waits (approve, or send back with a comment), sometimes move
     def step_mentor(self):
         queue = self.call("GET", "/reviews/")
+        if queue.status_code != 200:
+            return self.tally.add(outcome=f"read: {queue.status_code}")
         waiting = sorted(set(int(i) for i in re.findall(r'href="/reviews/proposals/(\d+)"', queue.text)))
         if waiting and self.rng.random() < 0.7:
             self.review(self.rng.choice(waiting))
@@ -162,8 +168,9 @@ class Client(threading.Thread):
 
     def review(self, pid: int):
         page = self.call("GET", f"/reviews/proposals/{pid}")
-        if page.status_code in (302, 403):
-            return self.tally.add(outcome="review: not open now")
+        if page.status_code != 200:
+            return self.tally.add(outcome="review: not open now" if page.status_code in (302, 403) else
+                                  f"review: form {page.status_code}")
         scores = sorted(set(re.findall(r'name="(score_\d+)"', page.text)))
         revise = self.rng.random() < 0.5
         comment = self.token("review")
@@ -182,7 +189,7 @@ class Client(threading.Thread):
     def step_manager(self):
         for path in (f"/teams/{self.team_id}/board", f"/proposals/?team={self.team_id}"):
             response = self.call("GET", path)
-            if response.status_code != 200:
+            if response.status_code != 200 and response.status_code < 500:  # 5xx: counted by call()
                 self.tally.add(outcome="read: unexpected", bad=f"{path}: {response.status_code}")
         # mostly bring proposals back into play, so that the others keep finding work
         self.move(self.rng.choice(self.proposals),
