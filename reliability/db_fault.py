@@ -60,12 +60,12 @@ class Proxy:
         listener.close()  # from now on: connection refused
         with self.lock:
             open_now, self.connections = list(self.connections), set()
-        for sock in open_now:  # reset, as a dead network or server would
+        for sock in open_now:  # closed under both ends, as a server going down would
             try:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
-                sock.close()
+                sock.shutdown(socket.SHUT_RDWR)  # (a bare close() leaves a thread's recv() holding it open)
             except OSError:
                 pass
+            sock.close()
 
     def _accept(self, listener: socket.socket) -> None:
         while self.listener is listener:
@@ -83,6 +83,10 @@ class Proxy:
                 client.close()
                 continue
             with self.lock:
+                if self.listener is not listener:  # accepted while being cut
+                    client.close()
+                    upstream.close()
+                    continue
                 self.connections.update((client, upstream))
             for src, dst in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
