@@ -80,6 +80,7 @@ class Seed:
     people: dict[str, list[str]]  # role -> staff IDs
     subcommittee_of: dict[str, int] = field(default_factory=dict)  # member staff ID -> subcommittee id
     proposals_of: dict[int, list[int]] = field(default_factory=dict)  # subcommittee id -> proposal ids
+    editable: list[int] = field(default_factory=list)  # at idea or developing: members may edit them
 
 
 def seed(db_url: str, instance: Path, *, members: int = 12, mentors: int = 4, managers: int = 2,
@@ -149,7 +150,8 @@ def seed(db_url: str, instance: Path, *, members: int = 12, mentors: int = 4, ma
             db.session.commit()
             ids.append(proposal.id)
             proposals_of[sub.id].append(proposal.id)
-        result = Seed(team.id, ids, people, subcommittee_of, proposals_of)
+        editable = [p for p in ids if db.session.get(Proposal, p).stage in (Stage.IDEA, Stage.DEVELOPING)]
+        result = Seed(team.id, ids, people, subcommittee_of, proposals_of, editable)
         db.session.remove()
         db.engine.dispose()
     return result
@@ -194,6 +196,16 @@ class Server:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+    def first_trace(self, lines: int = 12) -> str:
+        """The end of the first stack trace in the server's log (where the app went wrong), or ''."""
+        text = self.log()
+        start = text.find("Traceback")
+        if start < 0:
+            return ""
+        end = text.find("\n[", start)
+        trace = text[start:end if end > 0 else None].splitlines()
+        return "\n".join("    " + line for line in trace[-lines:])
 
 
 def csrf_token(page: str) -> str:

@@ -244,6 +244,8 @@ def run(kind: str, seconds: float) -> tuple[bool, str]:
         print("  outcomes " + ", ".join(f"{o}: {n}" for o, n in sorted(tally.outcomes.items())))
         for problem in problems:
             print(f"  PROBLEM {problem}")
+        if server.first_trace():
+            print("  the first stack trace in the server log ends:\n" + server.first_trace())
         return not problems, summary
     finally:
         if server:

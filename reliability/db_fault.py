@@ -222,6 +222,8 @@ def main() -> int:
                                   unknown_notes=unknown)
         problems += check_edits(db_url, tally.saves)
         log_traces = server.log().count("Traceback")
+        if log_traces:
+            problems.append(f"{log_traces} stack trace(s) in the gunicorn log")
         summary = (f"fault/postgresql: {len(rows)} requests, cut {cut_seconds:g} s: {len(during)} answered while cut, "
                    f"all 503 with the retry page: {'yes' if during and not wrong else 'NO'}, worst 503 "
                    f"{worst * 1000:.0f} ms, first 200 {recovery * 1000 if recovery is not None else float('nan'):.0f} ms "
@@ -231,6 +233,8 @@ def main() -> int:
         print("  statuses " + ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses.items())))
         for problem in problems:
             print(f"  PROBLEM {problem}")
+        if server.first_trace():
+            print("  the first stack trace in the server log ends:\n" + server.first_trace())
         return 0 if not problems else 1
     finally:
         if server:

@@ -3,17 +3,19 @@ version) and submit them, mentors review what waits, managers read the board, th
 overview. Each simulated person signs in through the form on one of the servers (alternating).
 
 Environment: RELIABILITY_HOSTS (base URLs, comma-separated), RELIABILITY_TEAM (team id),
-RELIABILITY_ACCOUNTS (JSON: role -> staff IDs), RELIABILITY_PASSWORD, RELIABILITY_PROPOSALS (ids).
+RELIABILITY_ACCOUNTS (JSON: role -> staff IDs), RELIABILITY_PASSWORD, RELIABILITY_PROPOSALS (ids),
+RELIABILITY_SHARED (JSON: member staff ID -> their subcommittee's proposals open for editing).
 
 Expected answers are not errors but are counted on their own lines: "edit: conflict" (a stale
 save answered with the conflict page) and "review: moved meanwhile" (another mentor sent it back
-first). Anything else that is not 200 (pages) or 302 (saves) is a failure.
+first), "edit: not open now" (it went on to review meanwhile). Anything else that is not 200 (pages) or 302 (saves) is a failure.
 """
 import itertools
 import json
 import os
 import random
 import re
+import time
 
 from locust import HttpUser, between, task
 
@@ -22,6 +24,8 @@ TEAM = int(os.environ.get("RELIABILITY_TEAM", "0"))
 ACCOUNTS = json.loads(os.environ.get("RELIABILITY_ACCOUNTS", "{}"))
 PASSWORD = os.environ.get("RELIABILITY_PASSWORD", "")
 PROPOSALS = [int(p) for p in os.environ.get("RELIABILITY_PROPOSALS", "").split(",") if p]
+# member staff ID -> the shared proposals of their subcommittee that were open for editing at the start
+SHARED = json.loads(os.environ.get("RELIABILITY_SHARED", "{}"))
 _host_turn = itertools.count()
 _account_turn = {role: itertools.count() for role in ("member", "mentor", "manager")}
 
@@ -118,23 +122,37 @@ class Member(Person):
 
     @task(3)
     def develop(self):
-        if not self.ideas:
+        """Fill in one of my ideas, or (a third of the time) change a line of a proposal the whole
+        subcommittee works on: two people saving it from the same version meet the conflict page."""
+        shared = SHARED.get(self.staff_id, [])
+        if shared and (not self.ideas or random.random() < 0.33):
+            pid, text = random.choice(shared), {"beneficiaries": f"시민 {random.randrange(10**6)}명"}
+        elif self.ideas:
+            pid = random.choice(self.ideas)
+            text = {"problem": "현황과 문제점", "proposal_text": "제안 내용", "expected_effect": "기대효과"}
+        else:
             return
-        pid = random.choice(self.ideas)
-        form = self.page(f"/proposals/{pid}/edit", "edit (form)")
-        if form.status_code != 200:
-            return
-        text = {"problem": "현황과 문제점", "proposal_text": "제안 내용", "expected_effect": "기대효과",
-                "beneficiaries": f"시민 {random.randrange(1000)}명"}
+        with self.client.get(f"{self.base}/proposals/{pid}/edit", name="edit (form)", allow_redirects=False,
+                             catch_response=True) as form:
+            if form.status_code == 403 and pid in shared:  # sent on for review meanwhile
+                form.success()
+                return self.expected("edit: not open now")
+            if form.status_code != 200:
+                return form.failure(f"status {form.status_code}")
         data = [(k, text.get(k, v)) for k, v in _form_fields(form.text)]
+        time.sleep(random.uniform(0, 1))  # typing
         with self.client.post(f"{self.base}/proposals/{pid}/edit", name="edit", data=data, allow_redirects=False,
                               catch_response=True) as response:
             if response.status_code == 302:
-                if pid not in self.ready:
+                if pid in self.ideas and pid not in self.ready:
                     self.ready.append(pid)
-            elif response.status_code == 200 and 'class="notice conflict"' in response.text:
+            elif response.status_code == 200 and ('class="notice conflict"' in response.text
+                                                  or 'class="flash flash-error"' in response.text):
                 response.success()
                 self.expected("edit: conflict")
+            elif response.status_code == 403 and pid in shared:
+                response.success()
+                self.expected("edit: not open now")
             else:
                 response.failure(f"status {response.status_code}")
 

@@ -73,7 +73,11 @@ def session_travels(a: str, b: str, staff_id: str, name: str, team_id: int) -> l
 
 
 def run_locust(seeded, bases: list[str], users: int, seconds: int, tmp: Path) -> tuple[list[str], dict]:
+    editable = set(seeded.editable)
+    shared = {member: [p for p in seeded.proposals_of[sub] if p in editable]
+              for member, sub in seeded.subcommittee_of.items()}
     env = dict(os.environ, RELIABILITY_HOSTS=",".join(bases), RELIABILITY_TEAM=str(seeded.team_id),
+               RELIABILITY_SHARED=json.dumps(shared),
                RELIABILITY_ACCOUNTS=json.dumps(seeded.people), RELIABILITY_PASSWORD=PASSWORD,
                RELIABILITY_PROPOSALS=",".join(map(str, seeded.proposal_ids)))
     out = tmp / "locust"
