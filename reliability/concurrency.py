@@ -62,9 +62,9 @@ class Tally:
 
 class Client(threading.Thread):
     def __init__(self, n: int, role: str, staff_id: str, base: str, proposals: list[int], tally: Tally,
-                 stop: threading.Event):
+                 stop: threading.Event, team_id: int):
         super().__init__(daemon=True)
-        self.n, self.role, self.staff_id, self.base = n, role, staff_id, base
+        self.n, self.role, self.staff_id, self.base, self.team_id = n, role, staff_id, base, team_id
         self.proposals, self.tally, self.stop = proposals, tally, stop
         self.rng = random.Random(n)
         self.count = 0
@@ -215,8 +215,7 @@ def run(kind: str, seconds: float) -> tuple[bool, str]:
                     proposals = list(seeded.proposals_of.values())[i % 2]
                 else:
                     proposals = seeded.proposal_ids
-                client = Client(n, role, staff_id, server.base, proposals, tally, stop)
-                client.team_id = seeded.team_id
+                client = Client(n, role, staff_id, server.base, proposals, tally, stop, seeded.team_id)
                 clients.append(client)
                 n += 1
         started = time.monotonic()

@@ -173,8 +173,8 @@ def main() -> int:
                 proposals = (seeded.proposals_of[seeded.subcommittee_of[staff_id]] if role == "member"
                              else list(seeded.proposals_of.values())[i % 2] if role == "mentor"
                              else seeded.proposal_ids)
-                client = FaultClient(n, role, staff_id, server.base, proposals, tally, stop)
-                client.team_id, client.timeline, client.unknown = seeded.team_id, timeline, unknown
+                client = FaultClient(n, role, staff_id, server.base, proposals, tally, stop, seeded.team_id)
+                client.timeline, client.unknown = timeline, unknown
                 clients.append(client)
                 n += 1
         for client in clients:
