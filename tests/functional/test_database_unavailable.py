@@ -1,7 +1,7 @@
 """The database unreachable (a restart, a network cut): a clear 503 page, never a 500."""
 from sqlalchemy.exc import OperationalError
 
-from tracker.extensions import login_manager
+from tracker.extensions import db, login_manager
 from tracker.models import Role
 from tracker.services import archive, notifications, presentation
 
@@ -28,6 +28,21 @@ def test_the_503_page_when_even_the_signed_in_account_cannot_be_read(app, make_a
 
     client = login(make_account(Role.MEMBER))
     monkeypatch.setattr(login_manager, "_user_callback", unreachable)
+
+    response = client.get("/proposals/")
+
+    assert response.status_code == 503
+    assert "잠시 후 다시 시도해 주세요" in response.get_data(as_text=True)
+
+
+def test_the_503_page_when_the_connection_died_mid_request(app, make_account, login, monkeypatch):
+    """The connection is gone: even the ROLLBACK fails, and the page is still the 503 page."""
+    def unreachable(*_args, **_kwargs):
+        raise OperationalError("ROLLBACK", {}, ConnectionResetError("server closed the connection"))
+
+    client = login(make_account(Role.MEMBER))
+    monkeypatch.setattr(archive, "proposal_list", unreachable)
+    monkeypatch.setattr(db.session, "rollback", unreachable)
 
     response = client.get("/proposals/")
 
