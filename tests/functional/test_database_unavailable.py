@@ -1,4 +1,5 @@
 """The database unreachable (a restart, a network cut): a clear 503 page, never a 500."""
+import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 from tracker.extensions import db, login_manager
@@ -48,3 +49,21 @@ def test_the_503_page_when_the_connection_died_mid_request(app, make_account, lo
 
     assert response.status_code == 503
     assert "잠시 후 다시 시도해 주세요" in response.get_data(as_text=True)
+
+
+def test_a_page_made_before_the_database_went_away_is_still_answered(app, make_account, login, monkeypatch):
+    """The connection dies after the page's last query: the closing ROLLBACK fails, the page stands."""
+    client = login(make_account(Role.MEMBER))
+    close, failed = sa.orm.Session.close, []
+
+    def close_on_a_dead_connection(session):
+        if not failed:
+            failed.append(True)
+            raise OperationalError("ROLLBACK", {}, ConnectionResetError("server closed the connection"))
+        return close(session)
+
+    monkeypatch.setattr(sa.orm.Session, "close", close_on_a_dead_connection)
+
+    response = client.get("/proposals/")
+
+    assert failed and response.status_code == 200
