@@ -205,7 +205,8 @@ class Server:
             return ""
         end = text.find("\n[", start)
         trace = text[start:end if end > 0 else None].splitlines()
-        return "\n".join("    " + line for line in trace[-lines:])
+        ours = [line for line in trace if "/tracker/" in line or "/templates/" in line]  # the app's own frames
+        return "\n".join("    " + line for line in ours + ["    ..."] + trace[-lines:])
 
 
 def csrf_token(page: str) -> str:

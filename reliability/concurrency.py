@@ -9,7 +9,7 @@ through /auth/login as a different person, for RELIABILITY_SECONDS: members edit
 others save first) and move them, mentors review (approve, or send back with a comment) and move,
 managers read the board and the list and move. Every note and text is a unique token.
 
-Then it checks: no 5xx answer (a 503 would be counted and shown), every move a client saw succeed
+Then it checks: no 5xx answer (not even a 503: the database is up), every move a client saw succeed
 is in the history exactly once and nothing else was written, each change starts where the last
 ended and the proposal's stage is its last change's, the board's counts are the rows, every save
 replaced exactly the text its form showed (a stale save must be a conflict, never an overwrite).
