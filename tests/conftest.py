@@ -2,6 +2,7 @@
 every test starts from empty tables."""
 import functools
 import os
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -136,6 +137,22 @@ def login(client):
 def manager_client(make_account, login):
     """The test client, signed in as a programme manager (who may see everything)."""
     return login(make_account(Role.MANAGER, name="운영담당"))
+
+
+@pytest.fixture
+def empty_database_url(database_url, tmp_path):
+    """A new, empty database of the same kind as the suite's."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    name = f"tracker_empty_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    yield sa.engine.make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture

@@ -1,0 +1,179 @@
+"""`flask tracker backup` and `restore` as an administrator runs them: a backup restored into a new,
+empty database holds the same rows, table by table."""
+import gzip
+import json
+from datetime import date, datetime, timezone
+
+import pytest
+import sqlalchemy as sa
+
+from tests.functional.cohort import make_cohort
+from tracker import create_app
+from tracker.extensions import db
+from tracker.models import (
+    Activity, ActivityKind, Proposal, ProposalAuthor, ProposalRevision, Recommendation, Review, Role,
+    Stage, User,
+)
+from tracker.services import audit, reviews
+
+
+@pytest.fixture
+def archive(programme, make_account):
+    """Rows of every kind: dates, aware datetimes, enums, JSON, link tables and a proposal that
+    builds on a newer one."""
+    cohort = make_cohort(make_account)
+    older = cohort.proposal(Stage.IN_REVIEW, title="청년 빈집 활용", created_on=date(2025, 5, 2),
+                            budget_krw=25_000_000)
+    newer = cohort.proposal(Stage.DEVELOPING, title="빈집 지도 2.0")
+    older.builds_on = newer
+    older.carried_over_from = newer
+    db.session.add(ProposalRevision(proposal=newer, actor=cohort.people["author"], source="edit",
+                                    changes={"title": ["빈집 지도", "빈집 지도 2.0"], "budget_krw": [None, 10]},
+                                    proposal_version=2))
+    db.session.add(Review(proposal=older, mentor=cohort.people["mentor"],
+                          rubric=reviews.current_rubric(cohort.team), recommendation=Recommendation.REVISE,
+                          comment="예산 근거 보완", submitted_at=datetime(2025, 6, 1, 5, 30, tzinfo=timezone.utc)))
+    db.session.add(Activity(team=cohort.team, kind=ActivityKind.EXPERT_LECTURE, title="빈집 재생 특강",
+                            starts_at=datetime(2025, 5, 14, 5, 0, tzinfo=timezone.utc),
+                            subcommittees=[cohort.youth], proposals=[older],
+                            attendees=[cohort.people["author"], cohort.people["mentor"]]))
+    audit.record("test.backup", actor=cohort.people["manager"], detail={"참고": ["가", 1, None]})
+    db.session.commit()
+    return cohort
+
+
+def rows_of(engine, skip: set[tuple[str, str]] = frozenset()) -> dict[str, list[tuple]]:
+    with engine.connect() as connection:
+        return {table.name: [tuple(row) for row in connection.execute(
+                    sa.select(*[c for c in table.columns if (table.name, c.name) not in skip])
+                    .order_by(*table.primary_key.columns))]
+                for table in db.metadata.sorted_tables}
+
+
+@pytest.fixture
+def fresh_app(empty_database_url):
+    """A second app on a new database with the suite's schema and no rows."""
+    fresh = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url,
+                        "SECRET_KEY": "fresh"})
+    with fresh.app_context():
+        db.create_all()
+    yield fresh
+    with fresh.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def run_in(app, *args):
+    """`flask tracker ...` against ``app`` (the CLI otherwise picks up the test's app context)."""
+    with app.app_context():
+        return app.test_cli_runner().invoke(args=["tracker", *args])
+
+
+def engine_of(app):
+    with app.app_context():
+        return db.engine
+
+
+def test_backup_restored_into_an_empty_database_gives_every_row_back(
+        archive, app, runner, fresh_app, tmp_path):
+    path = tmp_path / "tracker-backup.json.gz"
+    result = runner.invoke(args=["tracker", "backup", str(path), "--with-passwords"])
+    assert result.exit_code == 0, result.output
+    assert "백업했습니다" in result.output
+
+    result = run_in(fresh_app, "restore", str(path))
+    assert result.exit_code == 0, result.output
+    assert "복원했습니다" in result.output
+
+    original, restored = rows_of(engine_of(app)), rows_of(engine_of(fresh_app))
+    assert set(restored) == {t.name for t in db.metadata.sorted_tables}
+    for name, rows in original.items():
+        assert restored[name] == rows, name
+    assert len(restored["proposal"]) == 6 and len(restored["activity_attendee"]) == 2
+    with fresh_app.app_context():
+        older = db.session.scalars(sa.select(Proposal).filter_by(title="청년 빈집 활용")).one()
+        assert older.builds_on.title == "빈집 지도 2.0"
+        assert older.created_on == date(2025, 5, 2) and older.stage is Stage.IN_REVIEW
+        review = db.session.scalars(sa.select(Review)).one()
+        assert review.submitted_at == datetime(2025, 6, 1, 5, 30, tzinfo=timezone.utc)
+        assert review.recommendation is Recommendation.REVISE
+
+
+def test_new_rows_after_a_restore_get_fresh_ids(archive, runner, fresh_app, tmp_path):
+    path = tmp_path / "backup.json"
+    runner.invoke(args=["tracker", "backup", str(path)])
+    assert run_in(fresh_app, "restore", str(path)).exit_code == 0
+    team_id = archive.team.id  # read here: inside fresh_app's context the suite's session reads fresh_app's database
+    with fresh_app.app_context():
+        highest = db.session.scalar(sa.select(sa.func.max(Proposal.id)))
+        proposal = Proposal(team_id=team_id, title="복원 뒤 새 제안", authors=[ProposalAuthor(name="김민지")])
+        db.session.add(proposal)
+        db.session.commit()
+        assert proposal.id > highest
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Proposal)) == 7
+
+
+def test_a_backup_leaves_passwords_out_unless_asked(archive, runner, fresh_app, tmp_path):
+    path = tmp_path / "backup.json"
+    result = runner.invoke(args=["tracker", "backup", str(path)])
+    assert result.exit_code == 0 and "비밀번호는 백업에 들어 있지 않습니다" in result.output
+    document = json.loads(path.read_bytes())
+    assert document["format"] == "policy-idea-tracker-backup" and document["version"] == 1
+    assert "alembic_revision" in document
+    assert "password_hash" not in document["tables"]["user_account"]["columns"]
+    assert "correct-horse" not in path.read_text() and "scrypt" not in path.read_text()
+
+    result = run_in(fresh_app, "restore", str(path))
+    assert result.exit_code == 0, result.output
+    assert "새 비밀번호" in result.output
+    with fresh_app.app_context():
+        people = db.session.scalars(sa.select(User).order_by(User.id)).all()
+        assert [u.name for u in people][:3] == ["김민지", "박서준", "이하늘"]
+        assert all(u.password_hash is None for u in people)
+
+
+def test_restore_into_a_database_with_rows_is_refused_unless_replace_is_given(
+        archive, app, runner, tmp_path, make_account):
+    path = tmp_path / "backup.json.gz"
+    runner.invoke(args=["tracker", "backup", str(path), "--with-passwords"])
+    before = rows_of(engine_of(app))
+    late = make_account(Role.MEMBER, name="백업 뒤 가입자").id
+
+    result = runner.invoke(args=["tracker", "restore", str(path)])
+    assert result.exit_code == 1
+    assert "데이터베이스가 비어 있지 않아 아무것도 복원하지 않았습니다" in result.output
+    assert db.session.get(User, late) is not None
+
+    result = runner.invoke(args=["tracker", "restore", str(path), "--replace"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(User, late) is None
+    assert rows_of(engine_of(app)) == before
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not json at all", "이 프로그램의 백업 파일이 아닙니다"),
+    (gzip.compress(b'{"format": "policy-idea-tracker-backup", "version": 99, "tables": {}}'),
+     "형식 버전 99"),
+    (b'{"format": "policy-idea-tracker-backup", "version": 1, "alembic_revision": null,'
+     b' "tables": {"no_such_table": {"columns": [], "rows": []}}}', "no_such_table"),
+])
+def test_a_file_that_is_not_a_usable_backup_is_refused_with_the_reason(
+        fresh_app, tmp_path, content, message):
+    path = tmp_path / "backup.json"
+    path.write_bytes(content)
+    result = run_in(fresh_app, "restore", str(path))
+    assert result.exit_code == 1
+    assert message in result.output
+    assert all(rows == [] for rows in rows_of(engine_of(fresh_app)).values())
+
+
+def test_a_backup_of_another_schema_revision_is_refused(archive, runner, fresh_app, tmp_path):
+    path = tmp_path / "backup.json"
+    runner.invoke(args=["tracker", "backup", str(path)])
+    document = json.loads(path.read_bytes())
+    document["alembic_revision"] = "0001"
+    path.write_text(json.dumps(document))
+    result = run_in(fresh_app, "restore", str(path))
+    assert result.exit_code == 1 and "0001" in result.output
+    assert rows_of(engine_of(fresh_app))["proposal"] == []
