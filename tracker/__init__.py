@@ -12,6 +12,7 @@ from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tracker.instrumentation import register_query_count
 from tracker.views import register_blueprints
 from tracker.views.errors import register_error_handlers
+from tracker.views.limits import register_request_limits
 from tracker.views.security import register_security
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure_database_url(app)
     _configure_secret_key(app)
 
+    register_request_limits(app)
     register_extensions(app)
     register_security(app)
     register_blueprints(app)

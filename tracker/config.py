@@ -20,7 +20,11 @@ class Config:
     LANGUAGES = ("ko", "en")
 
     PROPOSALS_PER_PAGE = 25
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Larger requests get the 413 page before anything reads them: a whole request (an import
+    # file) up to 10 MB, a form's text fields together up to 2 MB held in memory, 1000 fields.
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+    MAX_FORM_PARTS = 1000
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

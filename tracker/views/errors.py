@@ -1,5 +1,5 @@
 """Error pages: a clear page in the person's language, never a stack trace."""
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 
@@ -13,10 +13,15 @@ def register_error_handlers(app: Flask) -> None:
             return render_template(f"errors/{status}.html"), status
         return handler
 
-    for status in (400, 403, 404, 405, 413, 429, 500):
+    for status in (400, 403, 404, 405, 429, 500):
         app.register_error_handler(status, page(status))
     app.register_error_handler(NotFound, page(404))
     app.register_error_handler(NotAllowed, page(403))
+
+    @app.errorhandler(413)
+    def too_large(_error):
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return render_template("errors/413.html", limit_mb=limit and limit // (1024 * 1024)), 413
 
     @app.errorhandler(CSRFError)
     def form_expired(_error):
