@@ -52,10 +52,14 @@ def _configure_database_url(app: Flask) -> None:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if url.startswith("sqlite"):
-        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+        options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
+                                   **options.get("connect_args", {})}
+    elif url.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT_S"],
+                                   **options.get("connect_args", {})}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _configure_secret_key(app: Flask) -> None:

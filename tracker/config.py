@@ -12,8 +12,12 @@ from datetime import timedelta
 class Config:
     SQLALCHEMY_DATABASE_URI = None  # SQLite file in instance/ unless DATABASE_URL is set
     SECRET_KEY = None
+    # pool_pre_ping: a connection the database dropped (a restart) is replaced, not used and failed.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A save waits this long for another writer's lock on SQLite instead of failing at once.
     SQLITE_BUSY_TIMEOUT_MS = 15_000
+    # An unreachable PostgreSQL gives the "try again in a moment" page after this, not a hang.
+    DATABASE_CONNECT_TIMEOUT_S = 3
 
     BABEL_DEFAULT_LOCALE = "ko"
     BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"

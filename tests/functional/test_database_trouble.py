@@ -1,4 +1,7 @@
-"""When the database is busy: a save waits for another writer's lock."""
+"""When the database is busy, unreachable or restarting: a save waits for another writer's lock,
+a database that cannot be reached gives the "try again in a moment" page within seconds, and the
+app works again as soon as the database is back, without a restart."""
+import socket
 import sqlite3
 import threading
 import time
@@ -85,3 +88,76 @@ def test_a_lock_held_longer_than_the_busy_timeout_gives_the_try_again_page(sqlit
     assert TRY_AGAIN in text_of(response)
     assert sign_ins(app) == 0
 
+
+def test_an_unreachable_database_gives_the_try_again_page_at_once_in_both_languages():
+    app = app_on("postgresql+psycopg://postgres@127.0.0.1:1/tracker")
+    client = app.test_client()
+    started = time.monotonic()
+    response = client.post("/auth/login", data=SIGN_IN)
+    assert time.monotonic() - started < 3
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "10"
+    text = text_of(response)
+    assert "서비스를 잠시 이용할 수 없습니다" in text and TRY_AGAIN in text
+    assert "Traceback" not in text and "psycopg" not in text
+
+    client.get("/lang/en")
+    response = client.post("/auth/login", data=SIGN_IN)
+    assert response.status_code == 503 and "Please try again in a moment" in text_of(response)
+
+
+@pytest.fixture
+def silent_server():
+    """A TCP port that accepts connections and never answers, like a database server that hangs."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    yield listener.getsockname()[1]
+    listener.close()
+
+
+def test_a_database_server_that_does_not_answer_gives_the_page_after_the_connect_timeout(silent_server):
+    app = app_on(f"postgresql+psycopg://postgres@127.0.0.1:{silent_server}/tracker")
+    started = time.monotonic()
+    response = app.test_client().post("/auth/login", data=SIGN_IN)
+    assert response.status_code == 503 and TRY_AGAIN in text_of(response)
+    assert time.monotonic() - started < 8
+
+
+@contextmanager
+def database_down(app):
+    """Every new connection fails, as while the database server restarts; open ones are dropped."""
+    with app.app_context():
+        engine = db.engine
+
+    def refuse(*_args):
+        raise engine.dialect.loaded_dbapi.OperationalError("the database system is starting up")
+
+    engine.dispose()
+    sa.event.listen(engine, "do_connect", refuse)
+    try:
+        yield
+    finally:
+        sa.event.remove(engine, "do_connect", refuse)
+
+
+def test_pages_answer_try_again_while_the_database_is_down_and_work_again_after(
+        another_app, make_account, login):
+    member = make_account(Role.MEMBER, name="김민지")
+    app = another_app(WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    assert client.post("/auth/login", data={"identifier": member.staff_id, "password": PASSWORD}).status_code == 302
+    assert client.get("/teams/").status_code == 200
+
+    with database_down(app):
+        response = client.get("/teams/")
+        assert response.status_code == 503 and TRY_AGAIN in text_of(response)
+        assert client.get("/proposals/").status_code == 503
+
+    response = client.get("/teams/")
+    assert response.status_code == 200
+    assert "김민지" in text_of(response)  # still signed in: no restart, no new sign-in
+
+
+def test_postgresql_connections_are_checked_before_use_and_give_up_after_3_seconds():
+    options = app_on("postgresql://postgres@127.0.0.1/tracker").config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_pre_ping"] is True
+    assert options["connect_args"] == {"connect_timeout": 3}

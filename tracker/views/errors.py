@@ -1,10 +1,14 @@
 """Error pages: a clear page in the person's language, never a stack trace."""
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 
-from tracker.extensions import db
+from tracker.extensions import db, login_manager
 from tracker.services.errors import NotAllowed, NotFound
+
+# What SQLAlchemy raises when the database cannot be reached, is restarting or is locked too long.
+DATABASE_UNAVAILABLE = (OperationalError, DisconnectionError, InterfaceError)
+RETRY_AFTER_SECONDS = 10
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -27,7 +31,16 @@ def register_error_handlers(app: Flask) -> None:
     def form_expired(_error):
         return render_template("errors/csrf.html"), 400
 
-    @app.errorhandler(OperationalError)
-    def database_unavailable(_error):
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, database_unavailable)
+
+
+def database_unavailable(_error):
+    try:
         db.session.rollback()
-        return render_template("errors/503.html"), 503
+    except SQLAlchemyError:
+        db.session.remove()
+    # Rendered as for a signed-out visitor: the menu would otherwise ask the database for the
+    # account and its unread count, and fail again.
+    login_manager._update_request_context_with_user()
+    return render_template("errors/503.html"), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}
