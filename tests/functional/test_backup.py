@@ -8,6 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.functional.cohort import make_cohort
+from tests.helpers import table_rows
 from tracker import create_app
 from tracker.extensions import db
 from tracker.models import (
@@ -40,14 +41,6 @@ def archive(programme, make_account):
     audit.record("test.backup", actor=cohort.people["manager"], detail={"참고": ["가", 1, None]})
     db.session.commit()
     return cohort
-
-
-def rows_of(engine, skip: set[tuple[str, str]] = frozenset()) -> dict[str, list[tuple]]:
-    with engine.connect() as connection:
-        return {table.name: [tuple(row) for row in connection.execute(
-                    sa.select(*[c for c in table.columns if (table.name, c.name) not in skip])
-                    .order_by(*table.primary_key.columns))]
-                for table in db.metadata.sorted_tables}
 
 
 @pytest.fixture
@@ -85,7 +78,7 @@ def test_backup_restored_into_an_empty_database_gives_every_row_back(
     assert result.exit_code == 0, result.output
     assert "복원했습니다" in result.output
 
-    original, restored = rows_of(engine_of(app)), rows_of(engine_of(fresh_app))
+    original, restored = table_rows(engine_of(app)), table_rows(engine_of(fresh_app))
     assert set(restored) == {t.name for t in db.metadata.sorted_tables}
     for name, rows in original.items():
         assert restored[name] == rows, name
@@ -136,7 +129,7 @@ def test_restore_into_a_database_with_rows_is_refused_unless_replace_is_given(
         archive, app, runner, tmp_path, make_account):
     path = tmp_path / "backup.json.gz"
     runner.invoke(args=["tracker", "backup", str(path), "--with-passwords"])
-    before = rows_of(engine_of(app))
+    before = table_rows(engine_of(app))
     late = make_account(Role.MEMBER, name="백업 뒤 가입자").id
 
     result = runner.invoke(args=["tracker", "restore", str(path)])
@@ -148,7 +141,7 @@ def test_restore_into_a_database_with_rows_is_refused_unless_replace_is_given(
     assert result.exit_code == 0, result.output
     db.session.expire_all()
     assert db.session.get(User, late) is None
-    assert rows_of(engine_of(app)) == before
+    assert table_rows(engine_of(app)) == before
 
 
 @pytest.mark.parametrize("content, message", [
@@ -165,7 +158,7 @@ def test_a_file_that_is_not_a_usable_backup_is_refused_with_the_reason(
     result = run_in(fresh_app, "restore", str(path))
     assert result.exit_code == 1
     assert message in result.output
-    assert all(rows == [] for rows in rows_of(engine_of(fresh_app)).values())
+    assert all(rows == [] for rows in table_rows(engine_of(fresh_app)).values())
 
 
 def test_a_backup_of_another_schema_revision_is_refused(archive, runner, fresh_app, tmp_path):
@@ -176,4 +169,4 @@ def test_a_backup_of_another_schema_revision_is_refused(archive, runner, fresh_a
     path.write_text(json.dumps(document))
     result = run_in(fresh_app, "restore", str(path))
     assert result.exit_code == 1 and "0001" in result.output
-    assert rows_of(engine_of(fresh_app))["proposal"] == []
+    assert table_rows(engine_of(fresh_app))["proposal"] == []
