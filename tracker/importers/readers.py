@@ -64,7 +64,7 @@ def _read_csv(data: bytes) -> Table:
     except StopIteration:
         raise FileProblem(_("The file is empty.")) from None
     except csv.Error as exc:
-        raise FileProblem(_("The CSV file is broken: %(error)s", error=str(exc))) from None
+        raise _csv_problem(exc, 1) from None
 
     def rows():
         row_no = 1
@@ -73,10 +73,17 @@ def _read_csv(data: bytes) -> Table:
                 row_no += 1
                 yield row_no, dict(zip(headers, cells, strict=False))
         except csv.Error as exc:
-            raise FileProblem(_("The CSV file is broken near row %(row)d: %(error)s",
-                                row=row_no + 1, error=str(exc))) from None
+            raise _csv_problem(exc, row_no + 1) from None
 
     return Table(headers, rows())
+
+
+def _csv_problem(error: csv.Error, row: int) -> FileProblem:
+    if "field larger than field limit" in str(error):  # the csv module's only hint of which error
+        return FileProblem(_("Row %(row)d holds a cell longer than %(limit)s characters; no field "
+                             "is that long. Check the row's quotes.", row=row,
+                             limit=f"{csv.field_size_limit():,}"))
+    return FileProblem(_("The CSV file is broken near row %(row)d: %(error)s", row=row, error=str(error)))
 
 
 def _delimiter(text: str) -> str:
@@ -92,7 +99,8 @@ def _read_json(data: bytes) -> Table:
     try:
         document = json.loads(decode_text(data))
     except json.JSONDecodeError as exc:
-        raise FileProblem(_("The JSON file is broken: %(error)s", error=str(exc))) from None
+        raise FileProblem(_("The JSON file is broken at line %(line)d, column %(column)d.",
+                            line=exc.lineno, column=exc.colno)) from None
     items = document.get("ideas") if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise FileProblem(_('A JSON file must hold a list of ideas, or {"ideas": [...]}.'))
@@ -111,8 +119,9 @@ def _read_json(data: bytes) -> Table:
 def _read_xlsx(data: bytes) -> Table:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileProblem(_("The XLSX file could not be opened: %(error)s", error=str(exc))) from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise FileProblem(_("The XLSX file could not be opened. Save it again from the spreadsheet "
+                            "program as an Excel workbook (.xlsx).")) from None
     sheet = book.worksheets[0]
     values = sheet.iter_rows(values_only=True)
     header_row = next(values, None)
