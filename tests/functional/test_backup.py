@@ -170,3 +170,36 @@ def test_a_backup_of_another_schema_revision_is_refused(archive, runner, fresh_a
     result = run_in(fresh_app, "restore", str(path))
     assert result.exit_code == 1 and "0001" in result.output
     assert table_rows(engine_of(fresh_app))["proposal"] == []
+
+
+def test_rows_saved_while_the_backup_runs_do_not_make_it_inconsistent(archive, app, runner, tmp_path):
+    """A new team and its proposal saved by another connection after the backup has read the
+    team table: a backup without one snapshot would hold the proposal but not its team."""
+    with app.app_context():
+        engine = db.engine
+    other = sa.create_engine(engine.url)
+    saved = []
+
+    def save_meanwhile(_conn, _cursor, statement, *_args):
+        if not saved and statement.lstrip().upper().startswith("SELECT") and "FROM subcommittee" in statement:
+            saved.append(True)
+            with other.begin() as connection:
+                team_id = connection.execute(sa.text(
+                    "INSERT INTO team (name, program_name, cohort, status, required_reviews, created_at) "
+                    "VALUES ('소소기획단 9기', '소소기획단', 9, 'active', 1, '2025-01-01') RETURNING id")).scalar()
+                connection.execute(sa.text(
+                    "INSERT INTO proposal (team_id, title, stage, review_round, version, updated_at, created_at) "
+                    "VALUES (:team, '백업 중 제안', 'idea', 1, 1, '2025-01-01', '2025-01-01')"), {"team": team_id})
+
+    path = tmp_path / "backup.json"
+    sa.event.listen(engine, "before_cursor_execute", save_meanwhile)
+    try:
+        assert runner.invoke(args=["tracker", "backup", str(path)]).exit_code == 0
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", save_meanwhile)
+        other.dispose()
+    assert saved
+    tables = json.loads(path.read_bytes())["tables"]
+    titles = [row[tables["proposal"]["columns"].index("title")] for row in tables["proposal"]["rows"]]
+    teams = [row[tables["team"]["columns"].index("name")] for row in tables["team"]["rows"]]
+    assert "백업 중 제안" not in titles and "소소기획단 9기" not in teams

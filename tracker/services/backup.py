@@ -39,6 +39,8 @@ class BackupSummary:
 
 
 def write_backup(path: str | Path, *, with_passwords: bool = False) -> BackupSummary:
+    """Write the backup file from one snapshot of the database (the caller ends the transaction)."""
+    _begin_snapshot()
     tables, rows = {}, 0
     for table in db.metadata.sorted_tables:
         columns = [c for c in table.columns
@@ -56,6 +58,17 @@ def write_backup(path: str | Path, *, with_passwords: bool = False) -> BackupSum
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
     Path(path).write_bytes(gzip.compress(payload) if str(path).endswith(".gz") else payload)
     return BackupSummary(len(tables), rows, with_passwords, revision)
+
+
+def _begin_snapshot() -> None:
+    """Read every table as of one moment, so rows saved while the backup runs cannot leave it
+    with a child row whose parent it does not hold."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        db.session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    elif dialect == "sqlite":
+        # pysqlite opens no transaction for a SELECT: each would read the file as it is then.
+        db.session.connection().exec_driver_sql("BEGIN")
 
 
 def restore_backup(path: str | Path, *, replace: bool = False) -> BackupSummary:
