@@ -150,6 +150,10 @@ def test_restore_into_a_database_with_rows_is_refused_unless_replace_is_given(
      "형식 버전 99"),
     (b'{"format": "policy-idea-tracker-backup", "version": 1, "alembic_revision": null,'
      b' "tables": {"no_such_table": {"columns": [], "rows": []}}}', "no_such_table"),
+    (b'{"format": "policy-idea-tracker-backup", "version": 1, "alembic_revision": null,'
+     b' "tables": {"team": {"columns": ["id", "name"], "rows": [[1]]}}}', "team 표가 손상되어"),
+    (b'{"format": "policy-idea-tracker-backup", "version": 1, "alembic_revision": null,'
+     b' "tables": {"team": {"columns": ["id", "status"], "rows": [[1, "closed"]]}}}', "team 표가 손상되어"),
 ])
 def test_a_file_that_is_not_a_usable_backup_is_refused_with_the_reason(
         fresh_app, tmp_path, content, message):

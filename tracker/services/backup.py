@@ -124,6 +124,9 @@ def _tables_of(document: dict) -> dict:
     if not isinstance(tables, dict):
         raise BackupProblem(_("The backup file is damaged: it holds no tables."))
     for name, content in tables.items():
+        if not isinstance(content, dict):
+            raise BackupProblem(_("The backup file is damaged in table %(name)s: nothing was restored.",
+                                  name=name))
         if name not in known:
             raise BackupProblem(_("The backup holds a table this database does not have: %(name)s.",
                                   name=name))
@@ -135,9 +138,7 @@ def _tables_of(document: dict) -> dict:
 
 
 def _insert(table: sa.Table, content: dict) -> int:
-    columns = [table.columns[name] for name in content["columns"]]
-    records = [{c.name: _decode(c, value) for c, value in zip(columns, row)}
-               for row in content["rows"]]
+    columns, records = _records(table, content)
     # A row may point at a later row of its own table (a proposal building on a newer one):
     # such links are written after all of the table's rows are in.
     self_links = [c for c in columns if any(fk.column.table is table for fk in c.foreign_keys)]
@@ -155,6 +156,20 @@ def _insert(table: sa.Table, content: dict) -> int:
         db.session.execute(update, [{**{f"key_{c.name}": r[c.name] for c in key},
                                      **{f"set_{c.name}": r[c.name] for c in written}} for r in linked])
     return len(records)
+
+
+def _records(table: sa.Table, content: dict) -> tuple[list[sa.Column], list[dict]]:
+    try:
+        columns = [table.columns[name] for name in content["columns"]]
+        records = []
+        for row in content["rows"]:
+            if len(row) != len(columns):
+                raise ValueError(row)
+            records.append({c.name: _decode(c, value) for c, value in zip(columns, row)})
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise BackupProblem(_("The backup file is damaged in table %(name)s: nothing was restored.",
+                              name=table.name)) from None
+    return columns, records
 
 
 def _has_rows() -> bool:
