@@ -207,3 +207,15 @@ def test_rows_saved_while_the_backup_runs_do_not_make_it_inconsistent(archive, a
     titles = [row[tables["proposal"]["columns"].index("title")] for row in tables["proposal"]["rows"]]
     teams = [row[tables["team"]["columns"].index("name")] for row in tables["team"]["rows"]]
     assert "백업 중 제안" not in titles and "소소기획단 9기" not in teams
+
+
+def test_a_damaged_backup_given_with_replace_leaves_the_database_as_it_was(archive, app, runner, tmp_path):
+    path = tmp_path / "backup.json"
+    runner.invoke(args=["tracker", "backup", str(path), "--with-passwords"])
+    document = json.loads(path.read_bytes())
+    document["tables"]["review"]["rows"][0].pop()
+    path.write_text(json.dumps(document))
+    before = table_rows(engine_of(app))
+    result = runner.invoke(args=["tracker", "restore", str(path), "--replace"])
+    assert result.exit_code == 1 and "review 표가 손상되어" in result.output
+    assert table_rows(engine_of(app)) == before

@@ -75,7 +75,7 @@ def restore_backup(path: str | Path, *, replace: bool = False) -> BackupSummary:
     """Load a backup into this database (flushed, not committed). Refuses a database that already
     holds rows unless ``replace`` is given, which first deletes every row."""
     document = _read(Path(path))
-    tables = _tables_of(document)
+    tables = {table: _records(table, content) for table, content in _tables_of(document).items()}
     if _current_revision() != document.get("alembic_revision"):
         raise BackupProblem(_(
             "The backup was made at database revision %(backup)s but this database is at "
@@ -90,8 +90,8 @@ def restore_backup(path: str | Path, *, replace: bool = False) -> BackupSummary:
             db.session.execute(table.delete())
     rows = 0
     for table in db.metadata.sorted_tables:
-        if table.name in tables:
-            rows += _insert(table, tables[table.name])
+        if table in tables:
+            rows += _insert(table, *tables[table])
     _reset_sequences()
     db.session.flush()
     return BackupSummary(len(tables), rows, bool(document.get("with_passwords")),
@@ -118,7 +118,7 @@ def _read(path: Path) -> dict:
     return document
 
 
-def _tables_of(document: dict) -> dict:
+def _tables_of(document: dict) -> dict[sa.Table, dict]:
     tables = document.get("tables")
     known = db.metadata.tables
     if not isinstance(tables, dict):
@@ -134,11 +134,10 @@ def _tables_of(document: dict) -> dict:
         if unknown:
             raise BackupProblem(_("The backup holds columns this database does not have: %(names)s.",
                                   names=", ".join(f"{name}.{c}" for c in sorted(unknown))))
-    return tables
+    return {known[name]: content for name, content in tables.items()}
 
 
-def _insert(table: sa.Table, content: dict) -> int:
-    columns, records = _records(table, content)
+def _insert(table: sa.Table, columns: list[sa.Column], records: list[dict]) -> int:
     # A row may point at a later row of its own table (a proposal building on a newer one):
     # such links are written after all of the table's rows are in.
     self_links = [c for c in columns if any(fk.column.table is table for fk in c.foreign_keys)]
