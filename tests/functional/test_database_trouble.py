@@ -122,6 +122,12 @@ def test_a_database_server_that_does_not_answer_gives_the_page_after_the_connect
     assert time.monotonic() - started < 8
 
 
+def signed_in_client(app, member):
+    client = app.test_client()
+    assert client.post("/auth/login", data={"identifier": member.staff_id, "password": PASSWORD}).status_code == 302
+    return client
+
+
 @contextmanager
 def database_down(app):
     """Every new connection fails, as while the database server restarts; open ones are dropped."""
@@ -139,12 +145,10 @@ def database_down(app):
         sa.event.remove(engine, "do_connect", refuse)
 
 
-def test_pages_answer_try_again_while_the_database_is_down_and_work_again_after(
-        another_app, make_account, login):
+def test_pages_answer_try_again_while_the_database_is_down_and_work_again_after(another_app, make_account):
     member = make_account(Role.MEMBER, name="김민지")
     app = another_app(WTF_CSRF_ENABLED=False)
-    client = app.test_client()
-    assert client.post("/auth/login", data={"identifier": member.staff_id, "password": PASSWORD}).status_code == 302
+    client = signed_in_client(app, member)
     assert client.get("/teams/").status_code == 200
 
     with database_down(app):
@@ -161,3 +165,18 @@ def test_postgresql_connections_are_checked_before_use_and_give_up_after_3_secon
     options = app_on("postgresql://postgres@127.0.0.1/tracker").config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["pool_pre_ping"] is True
     assert options["connect_args"] == {"connect_timeout": 3}
+
+
+def test_connections_the_database_dropped_are_replaced_before_a_page_uses_them(another_app, make_account):
+    member = make_account(Role.MEMBER, name="김민지")
+    app = another_app(WTF_CSRF_ENABLED=False)
+    client = signed_in_client(app, member)
+    with app.app_context():
+        engine = db.engine
+    pooled = []
+    sa.event.listen(engine, "checkin", lambda dbapi_connection, _record: pooled.append(dbapi_connection))
+    assert client.get("/teams/").status_code == 200
+    for connection in pooled:  # as a database restart or an idle timeout does
+        connection.close()
+    response = client.get("/teams/")
+    assert response.status_code == 200 and "김민지" in text_of(response)
