@@ -176,6 +176,9 @@ def backup_command(path, with_passwords):
     except OSError as error:
         raise click.ClickException(_("Cannot write %(path)s: %(error)s", path=path,
                                      error=error.strerror or str(error))) from None
+    except SQLAlchemyError as error:
+        raise click.ClickException(_("No backup was written: the database could not be read "
+                                     "(%(error)s).", error=str(error)[:300])) from None
     finally:
         db.session.rollback()
     click.echo(_("Backed up %(rows)d rows of %(tables)d tables to %(path)s.",

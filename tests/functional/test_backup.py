@@ -219,3 +219,18 @@ def test_a_damaged_backup_given_with_replace_leaves_the_database_as_it_was(archi
     result = runner.invoke(args=["tracker", "restore", str(path), "--replace"])
     assert result.exit_code == 1 and "review 표가 손상되어" in result.output
     assert table_rows(engine_of(app)) == before
+
+
+def test_a_backup_that_cannot_be_written_says_why_and_leaves_no_file(archive, runner, tmp_path):
+    path = tmp_path / "missing-folder" / "backup.json"
+    result = runner.invoke(args=["tracker", "backup", str(path)])
+    assert result.exit_code == 1 and "파일을 쓸 수 없습니다" in result.output
+    assert not path.parent.exists()
+
+
+def test_a_backup_while_the_database_is_down_says_so(tmp_path):
+    down = create_app({"TESTING": True, "SECRET_KEY": "x",
+                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/tracker"})
+    result = run_in(down, "backup", str(tmp_path / "backup.json"))
+    assert result.exit_code == 1 and "데이터베이스를 읽을 수 없어 백업을 쓰지 않았습니다" in result.output
+    assert not (tmp_path / "backup.json").exists()

@@ -56,7 +56,13 @@ def write_backup(path: str | Path, *, with_passwords: bool = False) -> BackupSum
         "tables": tables,
     }
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
-    Path(path).write_bytes(gzip.compress(payload) if str(path).endswith(".gz") else payload)
+    # Written beside the target and renamed: a full disk leaves no half file under the backup's name.
+    partial = Path(f"{path}.partial")
+    try:
+        partial.write_bytes(gzip.compress(payload) if str(path).endswith(".gz") else payload)
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
     return BackupSummary(len(tables), rows, with_passwords, revision)
 
 
