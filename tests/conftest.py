@@ -140,19 +140,32 @@ def manager_client(make_account, login):
 
 
 @pytest.fixture
-def empty_database_url(database_url, tmp_path):
-    """A new, empty database of the same kind as the suite's."""
+def empty_database(database_url, tmp_path):
+    """empty_database() -> the URL of a new, empty database of the same kind as the suite's."""
     if database_url.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        counter = iter(range(1, 100))
+        yield lambda: f"sqlite:///{tmp_path / f'empty-{next(counter)}.sqlite'}"
         return
-    name = f"tracker_empty_{uuid.uuid4().hex[:10]}"
     admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    names = []
+
+    def create() -> str:
+        names.append(f"tracker_empty_{uuid.uuid4().hex[:10]}")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{names[-1]}"'))
+        return sa.engine.make_url(database_url).set(database=names[-1]).render_as_string(hide_password=False)
+
+    yield create
     with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield sa.engine.make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        for name in names:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def empty_database_url(empty_database):
+    """A new, empty database of the same kind as the suite's."""
+    return empty_database()
 
 
 @pytest.fixture

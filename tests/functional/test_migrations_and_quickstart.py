@@ -121,3 +121,24 @@ def test_a_step_down_and_up_again_keeps_the_data(empty_database_url):
 def current_revision() -> str | None:
     with db.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def test_a_backup_of_a_migrated_database_restores_into_another_one(empty_database, tmp_path):
+    """The real set-up (flask db upgrade), not the test schema: revision, types and rows survive."""
+    source, target = (create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database()})
+                      for _ in range(2))
+    path = tmp_path / "backup.json.gz"
+    with source.app_context():
+        upgrade()
+        add_working_data()
+        before = table_rows(db.engine)
+        result = source.test_cli_runner().invoke(args=["tracker", "backup", str(path), "--with-passwords"])
+        assert result.exit_code == 0, result.output
+        db.engine.dispose()
+    with target.app_context():
+        upgrade()
+        result = target.test_cli_runner().invoke(args=["tracker", "restore", str(path)])
+        assert result.exit_code == 0, result.output
+        assert table_rows(db.engine) == before
+        db.session.remove()
+        db.engine.dispose()
