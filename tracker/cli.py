@@ -19,10 +19,22 @@ from tracker.models import Role, TeamStatus
 from tracker.services import accounts
 from tracker.services import backup
 from tracker.services import teams as team_service
-from tracker.services.errors import DomainError, ValidationFailed
+from tracker.services.errors import DATABASE_UNAVAILABLE, DomainError, ValidationFailed
 
 
-@click.group("tracker", cls=AppGroup)
+class TrackerGroup(AppGroup):
+    """Every command says so when the database cannot be reached, instead of a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DATABASE_UNAVAILABLE as error:
+            raise click.ClickException(_(
+                "The database cannot be reached, so nothing was done. Try again in a moment "
+                "(%(error)s).", error=str(getattr(error, "orig", None) or error).strip()[:300])) from None
+
+
+@click.group("tracker", cls=TrackerGroup)
 @with_appcontext
 def tracker_cli():
     """Policy-idea tracker commands."""

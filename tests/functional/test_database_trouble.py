@@ -180,3 +180,12 @@ def test_connections_the_database_dropped_are_replaced_before_a_page_uses_them(a
         connection.close()
     response = client.get("/teams/")
     assert response.status_code == 200 and "김민지" in text_of(response)
+
+
+def test_commands_say_when_the_database_cannot_be_reached():
+    app = app_on("postgresql+psycopg://postgres@127.0.0.1:1/tracker")
+    with app.app_context():
+        result = app.test_cli_runner().invoke(args=["tracker", "load-programme"])
+    assert result.exit_code == 1
+    assert "데이터베이스에 연결할 수 없어 아무것도 하지 않았습니다" in result.output
+    assert "Traceback" not in result.output

@@ -1,13 +1,11 @@
 """Error pages: a clear page in the person's language, never a stack trace."""
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.extensions import db, login_manager
-from tracker.services.errors import NotAllowed, NotFound
+from tracker.services.errors import DATABASE_UNAVAILABLE, NotAllowed, NotFound
 
-# What SQLAlchemy raises when the database cannot be reached, is restarting or is locked too long.
-DATABASE_UNAVAILABLE = (OperationalError, DisconnectionError, InterfaceError)
 RETRY_AFTER_SECONDS = 10
 
 
