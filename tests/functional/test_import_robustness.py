@@ -170,3 +170,42 @@ def test_a_file_that_cannot_be_read_gets_a_clear_message_and_nothing_is_written(
     report = import_ideas(data, name, team="소소기획단 2기")
     assert message in report.file_error
     assert not report.written and count(Proposal) == 4  # the programme's own
+
+
+def test_a_workbook_damaged_anywhere_gets_a_file_message(programme):
+    sound = xlsx_bytes([["제목", "요약"]] + [[f"빈집 활용 {n}", "요약" * 20] for n in range(30)])
+    for position in range(0, len(sound), 11):
+        damaged_file = bytearray(sound)
+        damaged_file[position] ^= 0xFF
+        report = import_ideas(bytes(damaged_file), "ideas.xlsx", team="소소기획단 2기")
+        assert_is_a_report(report)
+        db.session.rollback()
+    assert count(Proposal) == 4
+
+
+def with_saved_results(workbook: bytes, results: dict[str, str]) -> bytes:
+    """The workbook as a spreadsheet program saves it: each formula cell keeps its last result."""
+    source, out = zipfile.ZipFile(io.BytesIO(workbook)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = content.decode()
+                for cell, result in results.items():
+                    text = re.sub(rf'<c r="{cell}"(>.*?)<v\s*/>', rf'<c r="{cell}" t="str"\1<v>{result}</v>', text)
+                content = text.encode()
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_formulas_import_as_their_saved_results_and_unsaved_ones_are_refused(programme):
+    workbook = xlsx_bytes([["제목", "예산"], ['="빈집" & " 지도"', "=1000*2"]])
+    report = import_ideas(workbook, "ideas.xlsx", team="소소기획단 2기")
+    assert "A2 칸의 수식은 결과가 저장되지 않아" in report.file_error
+    assert not report.written and count(Proposal) == 4
+
+    saved = with_saved_results(workbook, {"A2": "빈집 지도", "B2": "2000"})
+    report = import_ideas(saved, "ideas.xlsx", team="소소기획단 2기")
+    assert report.file_error is None and report.created == 1
+    proposal = db.session.scalars(sa.select(Proposal).filter_by(title="빈집 지도")).one()
+    assert proposal.budget_krw == 2000

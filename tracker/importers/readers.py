@@ -6,12 +6,12 @@ row 2; JSON items are numbered from 1.
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 from charset_normalizer import from_bytes
 from flask_babel import gettext as _
 
@@ -117,21 +117,49 @@ def _read_json(data: bytes) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
+    # Cell values as the spreadsheet last saved them, and, in step, the formulas behind them.
+    values, formulas = _sheet_rows(data, data_only=True), _sheet_rows(data, data_only=False)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-        raise FileProblem(_("The XLSX file could not be opened. Save it again from the spreadsheet "
-                            "program as an Excel workbook (.xlsx).")) from None
-    sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    header_row = next(values, None)
+        header_row = next(values, None)
+        next(formulas, None)
+    except Exception:  # openpyxl, zipfile, zlib and XML each fail their own way on a damaged file
+        raise _unreadable_xlsx() from None
     if header_row is None:
         raise FileProblem(_("The file is empty."))
     headers = ["" if h is None else str(h).strip() for h in header_row]
 
     def rows():
-        for row_no, cells in enumerate(values, start=2):
-            yield row_no, dict(zip(headers, cells, strict=False))
-        book.close()
+        try:
+            for row_no, (cells, formula_cells) in enumerate(zip(values, formulas), start=2):
+                _refuse_unsaved_formulas(row_no, cells, formula_cells)
+                yield row_no, dict(zip(headers, cells, strict=False))
+        except FileProblem:
+            raise
+        except Exception:  # the sheet is read as the rows are: damage may show only here
+            raise _unreadable_xlsx() from None
 
     return Table(headers, rows())
+
+
+def _sheet_rows(data: bytes, *, data_only: bool) -> Iterator[tuple]:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    try:
+        yield from book.worksheets[0].iter_rows(values_only=True)
+    finally:
+        book.close()
+
+
+def _refuse_unsaved_formulas(row_no: int, cells: tuple, formula_cells: tuple) -> None:
+    """A formula whose result was never saved (a file written by a program, not a spreadsheet)
+    reads as an empty cell: refuse the file rather than import rows with values missing."""
+    for column, (value, formula) in enumerate(zip(cells, formula_cells), start=1):
+        if value is None and formula is not None:
+            raise FileProblem(_(
+                "Cell %(cell)s holds a formula whose result was never saved, so its value cannot "
+                "be read. Open the file in a spreadsheet program and save it again.",
+                cell=f"{get_column_letter(column)}{row_no}"))
+
+
+def _unreadable_xlsx() -> FileProblem:
+    return FileProblem(_("The XLSX file could not be opened. Save it again from the spreadsheet "
+                         "program as an Excel workbook (.xlsx)."))
