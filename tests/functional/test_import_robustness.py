@@ -62,10 +62,11 @@ def xlsx_cell(value):
     return value
 
 
-def damaged(data: bytes, cut: int, flips: list[int]) -> bytes:
-    data = bytearray(data[:max(1, cut % (len(data) + 1))])
-    for position in flips:
-        data[position % len(data)] ^= 0xFF
+def damaged(data: bytes, cut: int | None, flips: list[float]) -> bytes:
+    """The file cut short (unless ``cut`` is None), with bytes flipped at the given fractions of it."""
+    data = bytearray(data if cut is None else data[:max(1, cut % (len(data) + 1))])
+    for where in flips:
+        data[int(where * len(data))] ^= 0xFF
     return bytes(data)
 
 
@@ -82,7 +83,8 @@ def files(headers):
         st.tuples(st.sampled_from([b"", b"\n", b"\xef\xbb\xbf", b"   \r\n", b"{}", b"[]", b"null"]),
                   st.sampled_from(["ideas.csv", "ideas.json", "ideas.xlsx"])),
         st.tuples(xlsx_files, st.just("ideas.xlsx")),
-        st.tuples(st.builds(damaged, xlsx_files, st.integers(min_value=0), st.lists(st.integers(), max_size=4)),
+        st.tuples(st.builds(damaged, xlsx_files, st.none() | st.integers(min_value=0),
+                              st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=4)),
                   st.just("ideas.xlsx")),
         st.tuples(json_files, st.just("ideas.json")),
     )
