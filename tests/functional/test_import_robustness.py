@@ -163,6 +163,8 @@ def zip_of_text() -> bytes:
     (csv_bytes([["제목", "요약"], ["가" * 200_000, "x"]]), "ideas.csv",
      "2행에 131,072자보다 긴 칸이 있습니다"),
     ('[\n  {"제목": "빈집"},\n  {broken\n]'.encode(), "ideas.json", "JSON 파일의 3번째 줄 4번째 글자 부근이 손상되었습니다"),
+    (b"[" * 100_000 + b"]" * 100_000, "ideas.json", "목록이 너무 깊이 중첩되어"),
+    (b'[{"title": ' + b"9" * 5000 + b"}]", "ideas.json", "수천 자리나 되는 숫자가 있습니다"),
     (b"PK\x03\x04 not really a zip", "ideas.xlsx", "XLSX 파일을 열 수 없습니다"),
     (zip_of_text(), "ideas.xlsx", "XLSX 파일을 열 수 없습니다"),
     (b"", "ideas.csv", "빈 파일입니다"),

@@ -101,6 +101,9 @@ def _read_json(data: bytes) -> Table:
     except json.JSONDecodeError as exc:
         raise FileProblem(_("The JSON file is broken at line %(line)d, column %(column)d.",
                             line=exc.lineno, column=exc.colno)) from None
+    except (RecursionError, ValueError):  # lists nested thousands deep, a number of 4,300+ digits
+        raise FileProblem(_("The JSON file cannot be read: it holds lists nested too deeply or a "
+                            "number thousands of digits long.")) from None
     items = document.get("ideas") if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise FileProblem(_('A JSON file must hold a list of ideas, or {"ideas": [...]}.'))
