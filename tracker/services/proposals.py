@@ -19,6 +19,7 @@ from tracker.models import (
     Team,
     User,
 )
+from tracker.services import stamps
 
 IMPORT_ACTION = "import"
 UNCHANGED = object()  # "leave this as it is", where None would mean "clear it"
@@ -81,6 +82,7 @@ def create_imported(team: Team, records: list[NewImported], *, actor: User | Non
                for pid, r in zip(ids, records) for i, name in enumerate(r.author_names)]
     if authors:
         db.session.execute(sa.insert(ProposalAuthor), authors)
+    stamps.bump()  # bulk inserts pass by the flush that moves it otherwise
     return ids
 
 

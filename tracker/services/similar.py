@@ -1,11 +1,18 @@
 """Similar ideas while typing: Korean-friendly character bigrams, no model, no network.
 
 Korean words carry particles and endings ("빈집을", "빈집있는교?"), so whole-word matching misses
-the obvious; two-character grams of each word match them. The database counts how many of the
-query's grams each visible proposal contains (LIKE in SQL, so it scans in C), and the best few are
-ranked by the share of the query they cover.
+the obvious; two-character grams of each word match them. Each visible proposal scores the number
+of the query's grams its title and summary contain, and the best few are ranked by the share of
+the query they cover.
+
+The counting reads a gram index (every piece of one, two or three characters a query gram can be,
+mapped to the proposals whose title or summary contain it) kept in the process and rebuilt when a
+proposal is created or changed (services/stamps.py), so a lookup costs what its grams' proposals
+cost, not a scan of every text.
 """
 import re
+from array import array
+from collections import Counter
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -13,7 +20,7 @@ import sqlalchemy as sa
 from tracker import permissions
 from tracker.extensions import db
 from tracker.models import Proposal, Stage, Team
-from tracker.services.text_match import contains
+from tracker.services import stamps
 
 MAX_GRAMS = 16
 MIN_COVER = 0.34  # a short query: a third of its grams must match
@@ -43,8 +50,29 @@ def grams(text: str) -> list[str]:
     return found
 
 
-def _hit(column, gram: str):
-    return sa.case((contains(column, gram), 1), else_=0)
+def _pieces(text: str) -> set[str]:
+    """Every string a query gram can match in this text: a gram is made of word characters, so it lies
+    inside one word, and it is one or two characters long, or three ASCII ones."""
+    found = set()
+    for word in _WORD.findall(text.lower()):
+        found.update(word)
+        found.update(word[i:i + 2] for i in range(len(word) - 1))
+        found.update(t for t in (word[i:i + 3] for i in range(len(word) - 2)) if t.isascii())
+    return found
+
+
+def _build_gram_index() -> dict[str, array]:
+    postings: dict[str, list[int]] = {}
+    rows = db.session.execute(sa.select(Proposal.id, Proposal.title, Proposal.summary).order_by(Proposal.id))
+    for proposal_id, title, summary in rows:
+        for piece in _pieces(f"{title} {summary or ''}"):
+            postings.setdefault(piece, []).append(proposal_id)
+    return {piece: array("q", ids) for piece, ids in postings.items()}
+
+
+def gram_index() -> dict[str, array]:
+    """piece → ids of the proposals whose title or summary contain it (every proposal, visible or not)."""
+    return stamps.cached(("similar.gram_index",), _build_gram_index)
 
 
 def _needed(gram_count: int) -> int:
@@ -55,13 +83,22 @@ def similar_ideas(text: str, viewer, *, exclude_id: int | None = None, limit: in
     query_grams = grams(text)[:MAX_GRAMS]
     if not query_grams:
         return []
-    haystack = Proposal.title + " " + sa.func.coalesce(Proposal.summary, "")
-    hits = sum((_hit(haystack, g) for g in query_grams), sa.literal(0))
-    conditions = [permissions.visible_proposals(viewer), hits >= _needed(len(query_grams))]
-    if exclude_id is not None:
-        conditions.append(Proposal.id != exclude_id)
-    rows = db.session.execute(
-        sa.select(Proposal.id, Proposal.title, Proposal.summary, Team.name, Proposal.stage, hits.label("hits"))
-        .join(Team, Team.id == Proposal.team_id).where(*conditions)
-        .order_by(sa.desc("hits"), Proposal.id.desc()).limit(limit)).all()
-    return [SimilarIdea(r.id, r.title, r.summary, r.name, r.stage, r.hits / len(query_grams)) for r in rows]
+    index = gram_index()
+    hits = Counter()
+    for gram in query_grams:
+        hits.update(index.get(gram, ()))
+    needed = _needed(len(query_grams))
+    ranked = sorted((-n, -proposal_id) for proposal_id, n in hits.items()
+                    if n >= needed and proposal_id != exclude_id)
+    found: list[SimilarIdea] = []
+    start, batch = 0, limit * 4
+    while ranked[start:start + batch] and len(found) < limit:
+        chunk = [-negative_id for _n, negative_id in ranked[start:start + batch]]
+        rows = {r.id: r for r in db.session.execute(
+            sa.select(Proposal.id, Proposal.title, Proposal.summary, Team.name, Proposal.stage)
+            .join(Team, Team.id == Proposal.team_id)
+            .where(Proposal.id.in_(chunk), permissions.visible_proposals(viewer)))}
+        found.extend(SimilarIdea(r.id, r.title, r.summary, r.name, r.stage, hits[r.id] / len(query_grams))
+                     for r in (rows.get(pid) for pid in chunk) if r is not None)
+        start, batch = start + batch, batch * 4
+    return found[:limit]

@@ -1,0 +1,32 @@
+"""a stamp that moves with every write of proposals, for the caches read from them
+
+Revision ID: 0008
+Revises: 0006
+Create Date: 2026-11-27 07:50:00
+
+"""
+import random
+
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0008'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    stamp = op.create_table(
+        'cache_stamp',
+        sa.Column('name', sa.String(length=40), nullable=False),
+        sa.Column('value', sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint('name', name=op.f('pk_cache_stamp')),
+    )
+    op.bulk_insert(stamp, [{'name': 'proposals', 'value': random.randrange(1, 2**48)}])
+
+
+def downgrade():
+    op.drop_table('cache_stamp')

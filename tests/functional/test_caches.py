@@ -1,0 +1,84 @@
+"""The caches read from proposals follow every write: the stamp moves with each change of a proposal
+or of its stage (flushes and the importer's bulk insert alike), and a value cached at an older stamp
+is built again."""
+import pytest
+import sqlalchemy as sa
+
+from tests.functional.cohort import make_cohort, signed_in
+from tracker import permissions
+from tracker.extensions import db
+from tracker.models import Comment, Proposal, Stage
+from tracker.services import proposals as proposal_service
+from tracker.services import similar, stamps, workflow
+from tracker.services.text_match import contains
+
+
+@pytest.fixture
+def cohort(programme, make_account):
+    return make_cohort(make_account)
+
+
+def test_the_stamp_moves_with_proposal_writes_only(app, cohort):
+    before = stamps.current()
+    assert before is not None  # the programme's import wrote proposals
+    proposal = cohort.proposal(Stage.IDEA, title="드론 배송")
+    created = stamps.current()
+    assert created > before
+    db.session.add(Comment(proposal=proposal, author=cohort.people["author"], body="좋아요"))
+    db.session.commit()
+    assert stamps.current() == created
+    workflow.move(proposal, "develop", actor=cohort.people["author"])
+    db.session.commit()
+    moved = stamps.current()
+    assert moved > created
+    proposal.summary = "하늘길 배송"
+    db.session.commit()
+    assert stamps.current() > moved
+
+
+def hint_titles(client, text: str) -> str:
+    return client.get("/proposals/similar", query_string={"q": text}).get_data(as_text=True)
+
+
+def test_similar_ideas_follow_edits_and_imports(app, cohort):
+    member = signed_in(app, cohort.people["author"])
+    proposal = cohort.proposal(Stage.IDEA, title="청년 빈집 활용")
+    assert "청년 빈집 활용" not in hint_titles(member, "드론 택배 시범")  # the index is built here
+    proposal.title = "드론 택배 시범"
+    db.session.commit()
+    assert "드론 택배 시범" in hint_titles(member, "드론 택배 시범")
+    assert "드론 택배 시범" not in hint_titles(member, "빈집 활용 청년")
+    proposal_service.create_imported(cohort.team, [proposal_service.NewImported(
+        source_key="k-1", fields={"title": "야간 드론 쇼", "summary": None}, stage=Stage.IDEA,
+        subcommittee=cohort.youth, author_names=["김민지"])])
+    db.session.commit()
+    assert "야간 드론 쇼" in hint_titles(member, "야간 드론 쇼")
+
+
+def _scanned(text: str, viewer, exclude_id=None, limit=5):
+    """The lookup as a scan of every title and summary (LIKE), to check the index against."""
+    query_grams = similar.grams(text)[:similar.MAX_GRAMS]
+    haystack = Proposal.title + " " + sa.func.coalesce(Proposal.summary, "")
+    hits = sum((sa.case((contains(haystack, g), 1), else_=0) for g in query_grams), sa.literal(0))
+    conditions = [permissions.visible_proposals(viewer), hits >= similar._needed(len(query_grams))]
+    if exclude_id is not None:
+        conditions.append(Proposal.id != exclude_id)
+    return [(r.id, r.hits) for r in db.session.execute(
+        sa.select(Proposal.id, hits.label("hits")).where(*conditions)
+        .order_by(sa.desc("hits"), Proposal.id.desc()).limit(limit))]
+
+
+@pytest.mark.parametrize("text", ["빈집을 고쳐 청년에게", "빈집", "집", "Drone 배송 app", "청년 창업 공간 시범 사업",
+                                  "Smart farm", "황리단길 야간 관광 활성화"])
+def test_the_gram_index_finds_what_a_scan_finds(app, cohort, text):
+    for n, (title, summary) in enumerate([("Drone 배송 서비스", "APP으로 부르는 드론"), ("빈집있는 청년 주택", None),
+                                          ("SMART FARM 청년", "스마트팜 창업"), ("야간 관광 황리단길", "집 앞 관광")]):
+        cohort.proposal(Stage.IDEA, title=title, summary=summary, source_key=f"s-{n}")
+    for who in ("author", "outsider", "mentor", "manager"):
+        viewer = cohort.people[who]
+        found = [(s.id, round(s.cover * len(similar.grams(text)[:similar.MAX_GRAMS]))) for s in
+                 similar.similar_ideas(text, viewer)]
+        assert found == _scanned(text, viewer)
+        if found:
+            assert [s.id for s in similar.similar_ideas(text, viewer, exclude_id=found[0][0])] == \
+                [i for i, _n in _scanned(text, viewer, exclude_id=found[0][0])]

@@ -1,0 +1,66 @@
+"""Caches of what is read from proposals, and the rule that keeps them right.
+
+The rule: every flush that writes a proposal or a stage change moves the ``proposals`` stamp
+(a row of ``cache_stamp``) in the same transaction, and so does the importer's bulk insert.
+A cached value is kept with the stamp it was built at and is only used while the stamp read at
+the start of a request is the same; otherwise it is built again. Reading the stamp before the
+data means a cache can only be older than its stamp says when a newer stamp is already
+committed, so the next request rebuilds it. Without a stamp row (a database filled by other
+means, before the first write) nothing is cached.
+
+Caches live in the process (each server worker has its own) and per app.
+"""
+import random
+import threading
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from tracker.extensions import db
+from tracker.models import CacheStamp, Proposal, StageChange
+
+PROPOSALS = "proposals"
+_WATCHED = (Proposal, StageChange)
+_KEPT = 64  # cached values per app; the oldest go first
+_lock = threading.Lock()
+
+
+def bump(connection=None, name: str = PROPOSALS) -> None:
+    """Move the stamp (in the caller's transaction)."""
+    connection = connection if connection is not None else db.session.connection()
+    table = CacheStamp.__table__
+    moved = connection.execute(sa.update(table).where(table.c.name == name).values(value=table.c.value + 1))
+    if not moved.rowcount:
+        # a random start: tables emptied and filled again never repeat an earlier stamp
+        connection.execute(sa.insert(table).values(name=name, value=random.randrange(1, 2**48)))
+
+
+def current(name: str = PROPOSALS) -> int | None:
+    return db.session.scalar(sa.select(CacheStamp.value).where(CacheStamp.name == name))
+
+
+def cached(key: tuple, build, name: str = PROPOSALS):
+    """``build()``'s value for ``key``, kept until the stamp moves (not kept without a stamp)."""
+    stamp = current(name)
+    if stamp is None:
+        return build()
+    store = current_app.extensions.setdefault("tracker.stamped_cache", {})
+    with _lock:
+        hit = store.get(key)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
+    value = build()
+    with _lock:
+        store.pop(key, None)
+        store[key] = (stamp, value)
+        while len(store) > _KEPT:
+            store.pop(next(iter(store)))
+    return value
+
+
+@event.listens_for(Session, "before_flush")
+def _writes_move_the_stamp(session, _flush_context, _instances) -> None:
+    if any(isinstance(o, _WATCHED) for group in (session.new, session.dirty, session.deleted) for o in group):
+        bump(session.connection())
