@@ -9,7 +9,7 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.models import Comment, Proposal, Stage
 from tracker.services import proposals as proposal_service
-from tracker.services import similar, stamps, workflow
+from tracker.services import board, similar, stamps, workflow
 from tracker.services.text_match import contains
 
 
@@ -82,3 +82,28 @@ def test_the_gram_index_finds_what_a_scan_finds(app, cohort, text):
         if found:
             assert [s.id for s in similar.similar_ideas(text, viewer, exclude_id=found[0][0])] == \
                 [i for i, _n in _scanned(text, viewer, exclude_id=found[0][0])]
+
+
+def test_the_overview_and_the_timeline_follow_a_move(app, cohort):
+    manager, mentor = cohort.people["manager"], cohort.people["mentor"]
+    proposal = cohort.proposal(Stage.IDEA, title="드론 배송")
+    days = board.month_ends(cohort.team)
+
+    def reached(viewer):
+        return next(o for o in board.overview(viewer) if o.team.id == cohort.team.id).reached
+
+    def now_in(stage):
+        return board.stage_timeline(cohort.team, manager, days)[-1].counts.get(stage, 0)
+
+    before, before_timeline = reached(manager), board.stage_timeline(cohort.team, manager, days)
+    assert board.stage_timeline(cohort.team, manager, days) is before_timeline  # kept while nothing is written
+    assert reached(mentor) == before  # the mentor sees the same proposals of this team, without the cache
+    developing = now_in(Stage.DEVELOPING)
+    workflow.move(proposal, "develop", actor=cohort.people["author"])
+    db.session.commit()
+    after = reached(manager)
+    assert after[Stage.DEVELOPING] == before[Stage.DEVELOPING] + 1
+    assert after == reached(mentor)
+    assert now_in(Stage.DEVELOPING) == developing + 1
+    titles = [o.title for o in next(o for o in board.overview(manager) if o.team.id == cohort.team.id).selected]
+    assert "드론 배송" not in titles

@@ -2,6 +2,9 @@
 
 Counts come from GROUP BY queries and each column shows at most ``CARDS_PER_STAGE`` cards (the
 longest waiting first), so a page costs the same number of queries for 10 or 10,000 proposals.
+The aggregates read from the whole history (the overview's "reached" counts, the timeline) are
+kept for viewers who see every proposal until a proposal or stage change is written
+(services/stamps.py), so their cost does not grow with the archive.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -12,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker import permissions
 from tracker.extensions import db
 from tracker.models import Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus
+from tracker.services import stamps
 from tracker.services.mentoring import MentorLoad, days_since, mentor_loads
 
 CARDS_PER_STAGE = 12
@@ -147,12 +151,26 @@ def _reviewed_enough(team_id: int, required: int, conditions):
             .group_by(Review.proposal_id).having(sa.func.count(Review.id) >= required).subquery())
 
 
+def _sees_everything(viewer) -> bool:
+    """Whether the viewer's visibility clause is plain TRUE: then what everyone-sees caches fits them."""
+    return isinstance(permissions.visible_proposals(viewer), sa.sql.elements.True_)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A selected proposal as the overview lists it."""
+    id: int
+    title: str
+    stage: Stage
+    department: str | None
+
+
 @dataclass
 class TeamOutcome:
     team: Team
     reached: dict[Stage, int]
     now: dict[Stage, int]
-    selected: list[Proposal] = field(default_factory=list)
+    selected: list[Outcome] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -163,7 +181,15 @@ def overview(viewer) -> list[TeamOutcome]:
     """Every team the person may see: how many ideas reached each stage, and where the selected ones are."""
     teams = db.session.scalars(sa.select(Team).where(permissions.visible_teams(viewer))
                                .order_by(Team.cohort.desc(), Team.name)).all()
-    visible = permissions.visible_proposals(viewer)
+    if _sees_everything(viewer):
+        reached, now, selected = stamps.cached(("board.overview",), lambda: _outcomes(sa.true()))
+    else:
+        reached, now, selected = _outcomes(permissions.visible_proposals(viewer))
+    return [TeamOutcome(t, _at_least(reached.get(t.id, {}), now.get(t.id, {})), now.get(t.id, {}),
+                        selected.get(t.id, [])) for t in teams]
+
+
+def _outcomes(visible):
     reached: dict[int, dict[Stage, int]] = {}
     for team_id, stage, n in db.session.execute(
             sa.select(Proposal.team_id, StageChange.to_stage, sa.func.count(sa.distinct(Proposal.id)))
@@ -175,13 +201,13 @@ def overview(viewer) -> list[TeamOutcome]:
             sa.select(Proposal.team_id, Proposal.stage, sa.func.count(Proposal.id)).where(visible)
             .group_by(Proposal.team_id, Proposal.stage)):
         now.setdefault(team_id, {})[stage] = n
-    selected: dict[int, list[Proposal]] = {}
-    for proposal in db.session.scalars(
-            sa.select(Proposal).where(visible, Proposal.stage.in_(OUTCOME_STAGES))
+    selected: dict[int, list[Outcome]] = {}
+    for row in db.session.execute(
+            sa.select(Proposal.team_id, Proposal.id, Proposal.title, Proposal.stage, Proposal.department)
+            .where(visible, Proposal.stage.in_(OUTCOME_STAGES))
             .order_by(Proposal.team_id, Proposal.id).limit(500)):
-        selected.setdefault(proposal.team_id, []).append(proposal)
-    return [TeamOutcome(t, _at_least(reached.get(t.id, {}), now.get(t.id, {})), now.get(t.id, {}),
-                        selected.get(t.id, [])) for t in teams]
+        selected.setdefault(row.team_id, []).append(Outcome(row.id, row.title, row.stage, row.department))
+    return reached, now, selected
 
 
 def _at_least(reached: dict[Stage, int], now: dict[Stage, int]) -> dict[Stage, int]:
@@ -227,11 +253,17 @@ def stage_timeline(team: Team, viewer, days: list[date]) -> list[TimelinePoint]:
     each stage change opens a span that the proposal's next change closes."""
     if not days:
         return []
+    if _sees_everything(viewer):
+        return stamps.cached(("board.timeline", team.id, tuple(days)), lambda: _timeline(team.id, sa.true(), days))
+    return _timeline(team.id, permissions.visible_proposals(viewer), days)
+
+
+def _timeline(team_id: int, visible, days: list[date]) -> list[TimelinePoint]:
     next_change = sa.func.lead(StageChange.created_at).over(
         partition_by=StageChange.proposal_id, order_by=(StageChange.created_at, StageChange.id))
     spans = (sa.select(StageChange.to_stage, StageChange.created_at.label("start"), next_change.label("end"))
              .join(Proposal, Proposal.id == StageChange.proposal_id)
-             .where(Proposal.team_id == team.id, permissions.visible_proposals(viewer)).subquery())
+             .where(Proposal.team_id == team_id, visible).subquery())
     moments = [datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=timezone.utc) for day in days]
     columns = [sa.func.sum(sa.case((sa.and_(spans.c.start < moment,
                                              sa.or_(spans.c.end.is_(None), spans.c.end >= moment)), 1), else_=0))
