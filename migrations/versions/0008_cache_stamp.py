@@ -1,4 +1,4 @@
-"""a stamp that moves with every write of proposals, for the caches read from them
+"""stamps that move with every write of proposals and of reviews, for the caches read from them
 
 Revision ID: 0008
 Revises: 0006
@@ -25,7 +25,7 @@ def upgrade():
         sa.Column('value', sa.BigInteger(), nullable=False),
         sa.PrimaryKeyConstraint('name', name=op.f('pk_cache_stamp')),
     )
-    op.bulk_insert(stamp, [{'name': 'proposals', 'value': random.randrange(1, 2**48)}])
+    op.bulk_insert(stamp, [{'name': name, 'value': random.randrange(1, 2**48)} for name in ('proposals', 'reviews')])
 
 
 def downgrade():

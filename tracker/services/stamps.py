@@ -1,9 +1,10 @@
-"""Caches of what is read from proposals, and the rule that keeps them right.
+"""Caches of what is read from proposals and reviews, and the rule that keeps them right.
 
 The rule: every flush that writes a proposal or a stage change moves the ``proposals`` stamp
-(a row of ``cache_stamp``) in the same transaction, and so does the importer's bulk insert.
-A cached value is kept with the stamp it was built at and is only used while the stamp read at
-the start of a request is the same; otherwise it is built again. Reading the stamp before the
+(a row of ``cache_stamp``) in the same transaction, and so does the importer's bulk insert; every
+flush that writes a review, its scores, a rubric's criteria or a mentor's match moves the ``reviews`` stamp.
+A cached value is kept with the stamps it was built at and is only used while the stamps read
+when it is asked for are the same; otherwise it is built again. Reading the stamp before the
 data means a cache can only be older than its stamp says when a newer stamp is already
 committed, so the next request rebuilds it. Without a stamp row (a database filled by other
 means, before the first write) nothing is cached.
@@ -19,10 +20,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from tracker.extensions import db
-from tracker.models import CacheStamp, Proposal, StageChange
+from tracker.models import (
+    CacheStamp, MentorAssignment, Proposal, Review, ReviewScore, RubricCriterion, StageChange,
+)
 
 PROPOSALS = "proposals"
-_WATCHED = (Proposal, StageChange)
+REVIEWS = "reviews"
+_WATCHED = {PROPOSALS: (Proposal, StageChange), REVIEWS: (Review, ReviewScore, RubricCriterion, MentorAssignment)}
 _KEPT = 64  # cached values per app; the oldest go first
 _lock = threading.Lock()
 
@@ -41,9 +45,17 @@ def current(name: str = PROPOSALS) -> int | None:
     return db.session.scalar(sa.select(CacheStamp.value).where(CacheStamp.name == name))
 
 
-def cached(key: tuple, build, name: str = PROPOSALS):
-    """``build()``'s value for ``key``, kept until the stamp moves (not kept without a stamp)."""
-    stamp = current(name)
+def _read(names: tuple[str, ...]) -> tuple | None:
+    if len(names) == 1:
+        value = current(names[0])
+        return None if value is None else (value,)
+    found = dict(db.session.execute(sa.select(CacheStamp.name, CacheStamp.value).where(CacheStamp.name.in_(names))).all())
+    return tuple(found[n] for n in names) if len(found) == len(names) else None
+
+
+def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,)):
+    """``build()``'s value for ``key``, kept until one of the stamps moves (not kept without them)."""
+    stamp = _read(names)
     if stamp is None:
         return build()
     store = current_app.extensions.setdefault("tracker.stamped_cache", {})
@@ -62,5 +74,7 @@ def cached(key: tuple, build, name: str = PROPOSALS):
 
 @event.listens_for(Session, "before_flush")
 def _writes_move_the_stamp(session, _flush_context, _instances) -> None:
-    if any(isinstance(o, _WATCHED) for group in (session.new, session.dirty, session.deleted) for o in group):
-        bump(session.connection())
+    written = [o for group in (session.new, session.dirty, session.deleted) for o in group]
+    for name, classes in _WATCHED.items():
+        if any(isinstance(o, classes) for o in written):
+            bump(session.connection(), name)
