@@ -9,7 +9,7 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.models import Comment, Proposal, Stage
 from tracker.services import proposals as proposal_service
-from tracker.services import board, similar, stamps, workflow
+from tracker.services import board, mentoring, similar, stamps, workflow
 from tracker.services.text_match import contains
 
 
@@ -107,3 +107,20 @@ def test_the_overview_and_the_timeline_follow_a_move(app, cohort):
     assert now_in(Stage.DEVELOPING) == developing + 1
     titles = [o.title for o in next(o for o in board.overview(manager) if o.team.id == cohort.team.id).selected]
     assert "드론 배송" not in titles
+
+
+def test_a_mentors_queue_and_load_follow_a_review(app, cohort):
+    mentor = cohort.people["mentor"]
+    proposal = cohort.proposal(Stage.IN_REVIEW, title="드론 배송")
+    waiting, done, total = mentoring.review_queue(mentor)
+    assert [q.proposal.id for q in waiting] == [proposal.id] and done == [] and total == 1
+    assert mentoring.review_queue(mentor)[2] == 1  # read again from what was kept
+    load = {m.mentor.id: m.waiting for m in mentoring.mentor_loads(cohort.team)}
+    assert load[mentor.id] == 1
+    cohort.review(proposal)
+    waiting, done, total = mentoring.review_queue(mentor)
+    assert waiting == [] and [q.proposal.id for q in done] == [proposal.id] and total == 0
+    assert {m.mentor.id: m.waiting for m in mentoring.mentor_loads(cohort.team)}[mentor.id] == 0
+    proposal.title = "드론 택배"
+    db.session.commit()
+    assert mentoring.review_queue(mentor)[1][0].proposal.title == "드론 택배"
