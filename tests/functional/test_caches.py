@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from tests.functional.cohort import make_cohort, signed_in
 from tracker import permissions
 from tracker.extensions import db
-from tracker.models import Comment, Proposal, Stage
+from tracker.models import Comment, Proposal, Stage, TeamStatus
 from tracker.services import proposals as proposal_service
-from tracker.services import board, mentoring, similar, stamps, workflow
+from tracker.services import archive, board, mentoring, similar, stamps, workflow
 from tracker.services.text_match import contains
 
 
@@ -124,3 +124,21 @@ def test_a_mentors_queue_and_load_follow_a_review(app, cohort):
     proposal.title = "드론 택배"
     db.session.commit()
     assert mentoring.review_queue(mentor)[1][0].proposal.title == "드론 택배"
+
+
+def test_a_search_count_follows_new_proposals_and_archived_teams(app, cohort):
+    outsider = cohort.people["outsider"]  # sees archived teams only
+    manager = cohort.people["manager"]
+
+    def count(viewer, text="드론"):
+        return archive.proposal_list(archive.ProposalFilter(text=text), 1, 20, viewer).total
+
+    assert count(manager) == 0 and count(outsider) == 0
+    cohort.proposal(Stage.IDEA, title="드론 배송")
+    assert count(manager) == 1 and count(outsider) == 0
+    assert count(manager, "드론 배송") == 1 and count(manager, "배송 드론 택배") == 0
+    cohort.team.status = TeamStatus.ARCHIVED
+    db.session.commit()
+    assert count(outsider) == 1
+    page = archive.proposal_list(archive.ProposalFilter(text="드론"), 5, 20, outsider)
+    assert (page.total, page.page, [p.title for p in page.items]) == (1, 1, ["드론 배송"])

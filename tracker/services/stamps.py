@@ -1,6 +1,7 @@
 """Caches of what is read from proposals and reviews, and the rule that keeps them right.
 
-The rule: every flush that writes a proposal or a stage change moves the ``proposals`` stamp
+The rule: every flush that writes a proposal, its authors, a stage change or a team moves the
+``proposals`` stamp
 (a row of ``cache_stamp``) in the same transaction, and so does the importer's bulk insert; every
 flush that writes a review, its scores, a rubric's criteria or a mentor's match moves the ``reviews`` stamp.
 A cached value is kept with the stamps it was built at and is only used while the stamps read
@@ -21,13 +22,16 @@ from sqlalchemy.orm import Session
 
 from tracker.extensions import db
 from tracker.models import (
-    CacheStamp, MentorAssignment, Proposal, Review, ReviewScore, RubricCriterion, StageChange,
+    CacheStamp, MentorAssignment, Proposal, ProposalAuthor, Review, ReviewScore, RubricCriterion, StageChange,
+    Team,
 )
 
 PROPOSALS = "proposals"
 REVIEWS = "reviews"
-_WATCHED = {PROPOSALS: (Proposal, StageChange), REVIEWS: (Review, ReviewScore, RubricCriterion, MentorAssignment)}
-_KEPT = 64  # cached values per app; the oldest go first
+# teams and authors too: whether a team is archived decides who sees its proposals, and searches
+# may ask for authors
+_WATCHED = {PROPOSALS: (Proposal, StageChange, ProposalAuthor, Team), REVIEWS: (Review, ReviewScore, RubricCriterion, MentorAssignment)}
+_KEPT = 64  # cached values of one kind per app; the oldest go first
 _lock = threading.Lock()
 
 
@@ -53,12 +57,15 @@ def _read(names: tuple[str, ...]) -> tuple | None:
     return tuple(found[n] for n in names) if len(found) == len(names) else None
 
 
-def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,)):
-    """``build()``'s value for ``key``, kept until one of the stamps moves (not kept without them)."""
+def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,), keep: int = _KEPT):
+    """``build()``'s value for ``key``, kept until one of the stamps moves (not kept without them).
+
+    ``key[0]`` names the kind of value; each kind keeps at most ``keep`` values, the most recently
+    built, so that one kind (say, search counts) never pushes out another (the gram index)."""
     stamp = _read(names)
     if stamp is None:
         return build()
-    store = current_app.extensions.setdefault("tracker.stamped_cache", {})
+    store = current_app.extensions.setdefault("tracker.stamped_cache", {}).setdefault(key[0], {})
     with _lock:
         hit = store.get(key)
     if hit is not None and hit[0] == stamp:
@@ -67,7 +74,7 @@ def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,)):
     with _lock:
         store.pop(key, None)
         store[key] = (stamp, value)
-        while len(store) > _KEPT:
+        while len(store) > keep:
             store.pop(next(iter(store)))
     return value
 
