@@ -192,7 +192,7 @@ def _list_conditions(filters: ProposalFilter, viewer) -> list:
 def _listed(conditions: list, sort: str):
     return (sa.select(Proposal).where(*conditions)
             .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-                     selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+                     selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles))
             .order_by(*SORTS.get(sort, SORTS["team"])))
 
 
@@ -261,7 +261,7 @@ def proposals_for_export(team: Team | None = None) -> list[Proposal]:
     query = (
         sa.select(Proposal)
         .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles))
         .order_by(Proposal.team_id, Proposal.id)
     )
     if team is not None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import permissions
 from tracker.extensions import db
-from tracker.models import Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus
+from tracker.models import Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus, User
 from tracker.services import stamps
 from tracker.services.mentoring import MentorLoad, days_since, mentor_loads
 
@@ -132,7 +132,7 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
 
 def _card_loading():
     return (joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-            selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+            selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles))
 
 
 def _reviews_this_round(team_id: int) -> dict[int, int]:

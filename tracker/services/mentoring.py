@@ -86,7 +86,7 @@ def _shown(rows) -> list[tuple[Proposal, datetime | None]]:
     loaded = {p.id: p for p in db.session.scalars(
         sa.select(Proposal).where(Proposal.id.in_([pid for pid, _since in rows]))
         .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user)))}
+                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles)))}
     return [(loaded[pid], since) for pid, since in rows if pid in loaded]
 
 
