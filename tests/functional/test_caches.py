@@ -142,3 +142,11 @@ def test_a_search_count_follows_new_proposals_and_archived_teams(app, cohort):
     assert count(outsider) == 1
     page = archive.proposal_list(archive.ProposalFilter(text="드론"), 5, 20, outsider)
     assert (page.total, page.page, [p.title for p in page.items]) == (1, 1, ["드론 배송"])
+
+
+def test_a_review_moves_the_reviews_stamp(app, cohort):
+    proposal = cohort.proposal(Stage.IN_REVIEW, title="드론 배송")
+    proposals_before, reviews_before = stamps.current(), stamps.current(stamps.REVIEWS)
+    cohort.review(proposal)
+    assert stamps.current(stamps.REVIEWS) != reviews_before
+    assert stamps.current() == proposals_before  # the gram index and the search counts stay

@@ -82,6 +82,14 @@ def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,), keep: int =
 @event.listens_for(Session, "before_flush")
 def _writes_move_the_stamp(session, _flush_context, _instances) -> None:
     written = [o for group in (session.new, session.dirty, session.deleted) for o in group]
-    for name, classes in _WATCHED.items():
-        if any(isinstance(o, classes) for o in written):
-            bump(session.connection(), name)
+    moved = [name for name, classes in _WATCHED.items() if any(isinstance(o, classes) for o in written)]
+    if not moved:
+        return
+    connection = session.connection()
+    if PROPOSALS not in moved:
+        # every writer locks the proposals row first (PostgreSQL; SQLite has one writer anyway), so
+        # two transactions never wait for each other's stamp rows in opposite orders
+        table = CacheStamp.__table__
+        connection.execute(sa.select(table.c.value).where(table.c.name == PROPOSALS).with_for_update())
+    for name in moved:  # proposals first: _WATCHED's order
+        bump(connection, name)
