@@ -150,3 +150,26 @@ def test_a_review_moves_the_reviews_stamp(app, cohort):
     cohort.review(proposal)
     assert stamps.current(stamps.REVIEWS) != reviews_before
     assert stamps.current() == proposals_before  # the gram index and the search counts stay
+
+
+def test_a_kept_export_follows_titles_visibility_and_author_names(app, cohort):
+    manager, outsider = signed_in(app, cohort.people["manager"]), signed_in(app, cohort.people["outsider"])
+    url = f"/teams/{cohort.team.id}/board.csv"
+    proposal = cohort.proposal(Stage.IDEA, title="드론 배송")
+
+    def csv_of(client, address=url):
+        response = client.get(address)
+        assert response.status_code == 200
+        return response.data.decode("utf-8-sig")
+
+    assert "드론 배송" in csv_of(manager) and "드론 배송" in csv_of(manager)  # written, then kept
+    assert "드론 배송" not in csv_of(outsider, "/proposals/export.csv")  # another viewer, another file
+    proposal.title = "드론 택배"
+    db.session.commit()
+    assert "드론 택배" in csv_of(manager) and "드론 배송" not in csv_of(manager)
+    cohort.people["author"].name = "김민지2"
+    db.session.commit()
+    assert "김민지2" in csv_of(manager)
+    cohort.team.status = TeamStatus.ARCHIVED
+    db.session.commit()
+    assert "드론 택배" in csv_of(outsider, "/proposals/export.csv")

@@ -220,9 +220,14 @@ def proposal_list(filters: ProposalFilter, page: int, per_page: int, viewer) -> 
     return ProposalListPage(list(items), total, page, per_page)
 
 
+def matching_query(filters: ProposalFilter, viewer) -> sa.Select:
+    """The query of every proposal of the filtered list, in the list's order."""
+    return _listed(_list_conditions(filters, viewer), filters.sort)
+
+
 def proposals_matching(filters: ProposalFilter, viewer) -> list[Proposal]:
     """Every proposal of the filtered list (for an export), in the list's order."""
-    return list(db.session.scalars(_listed(_list_conditions(filters, viewer), filters.sort)))
+    return list(db.session.scalars(matching_query(filters, viewer)))
 
 
 def proposal_page(proposal_id: int) -> ProposalPage:

@@ -1,7 +1,7 @@
 """Caches of what is read from proposals and reviews, and the rule that keeps them right.
 
-The rule: every flush that writes a proposal, its authors, a stage change or a team moves the
-``proposals`` stamp
+The rule: every flush that writes a proposal, its authors, a stage change, a team, a subcommittee
+or an account's name moves the ``proposals`` stamp
 (a row of ``cache_stamp``) in the same transaction, and so does the importer's bulk insert; every
 flush that writes a review, its scores, a rubric's criteria or a mentor's match moves the ``reviews`` stamp.
 A cached value is kept with the stamps it was built at and is only used while the stamps read
@@ -23,14 +23,25 @@ from sqlalchemy.orm import Session
 from tracker.extensions import db
 from tracker.models import (
     CacheStamp, MentorAssignment, Proposal, ProposalAuthor, Review, ReviewScore, RubricCriterion, StageChange,
-    Team,
+    Subcommittee, Team, User,
 )
 
 PROPOSALS = "proposals"
 REVIEWS = "reviews"
-# teams and authors too: whether a team is archived decides who sees its proposals, and searches
-# may ask for authors
-_WATCHED = {PROPOSALS: (Proposal, StageChange, ProposalAuthor, Team), REVIEWS: (Review, ReviewScore, RubricCriterion, MentorAssignment)}
+
+
+def _moves_proposals(written) -> bool:
+    # teams, subcommittees and authors too: whether a team is archived decides who sees its proposals,
+    # and searches and exports show their names (an account's name is an author's name)
+    return (isinstance(written, (Proposal, StageChange, ProposalAuthor, Team, Subcommittee))
+            or (isinstance(written, User) and sa.inspect(written).attrs.name.history.has_changes()))
+
+
+def _moves_reviews(written) -> bool:
+    return isinstance(written, (Review, ReviewScore, RubricCriterion, MentorAssignment))
+
+
+_WATCHED = {PROPOSALS: _moves_proposals, REVIEWS: _moves_reviews}
 _KEPT = 64  # cached values of one kind per app; the oldest go first
 _lock = threading.Lock()
 
@@ -82,7 +93,7 @@ def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,), keep: int =
 @event.listens_for(Session, "before_flush")
 def _writes_move_the_stamp(session, _flush_context, _instances) -> None:
     written = [o for group in (session.new, session.dirty, session.deleted) for o in group]
-    moved = [name for name, classes in _WATCHED.items() if any(isinstance(o, classes) for o in written)]
+    moved = [name for name, moves in _WATCHED.items() if any(moves(o) for o in written)]
     if not moved:
         return
     connection = session.connection()

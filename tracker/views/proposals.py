@@ -5,7 +5,7 @@ from wtforms import SelectChoice
 
 from tracker import permissions
 from tracker.forms.proposals import MAX_ID, CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
-from tracker.services import archive, ideas, mentoring, reviews, similar, workflow
+from tracker.services import archive, exports, ideas, mentoring, reviews, similar, workflow
 from tracker.views.downloads import spreadsheet
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
@@ -35,7 +35,7 @@ def _filters() -> tuple[ProposalFilterForm, archive.ProposalFilter]:
 def export(fmt: str):
     """The filtered list as a spreadsheet: the same filters as the page, every matching proposal."""
     _form, filters = _filters()
-    return spreadsheet(archive.proposals_matching(filters, current_user), fmt, "proposals")
+    return spreadsheet(exports.proposals_file(filters, current_user, fmt), fmt, "proposals")
 
 
 @bp.get("/<int(max=2147483647):proposal_id>")
