@@ -91,13 +91,14 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
     if subcommittee_id is not None:
         conditions.append(Proposal.subcommittee_id == subcommittee_id)
     cutoff = datetime.now(timezone.utc) - timedelta(days=stalled_days)
-    # the cards of a column: the proposals untouched longest (one window query, no history join)
-    ranked = (sa.select(Proposal.id, sa.func.row_number().over(
-                  partition_by=Proposal.stage, order_by=(Proposal.updated_at.asc(), Proposal.id)).label("rank"))
-              .where(*conditions, Proposal.stage.in_(BOARD_STAGES)).subquery())
+    # the cards of a column: the proposals untouched longest, each column read from the
+    # (team, stage, updated_at) index as far as it shows, whatever the team's size
+    columns = [sa.select(Proposal.id).where(*conditions, Proposal.stage == stage)
+               .order_by(Proposal.updated_at.asc(), Proposal.id).limit(CARDS_PER_STAGE).subquery()
+               for stage in BOARD_STAGES]
+    shown_ids = sa.union_all(*(sa.select(column.c.id) for column in columns))
     shown = db.session.scalars(
-        sa.select(Proposal).join(ranked, ranked.c.id == Proposal.id)
-        .where(ranked.c.rank <= CARDS_PER_STAGE).options(*_card_loading())
+        sa.select(Proposal).where(Proposal.id.in_(shown_ids)).options(*_card_loading())
         .order_by(Proposal.updated_at.asc(), Proposal.id)).all()
     stalled_shown = db.session.scalars(
         sa.select(Proposal).where(*conditions, Proposal.stage.in_(OPEN_STAGES), Proposal.updated_at < cutoff)
@@ -107,14 +108,25 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
     stalled_rows = [(p, entered.get(p.id)) for p in stalled_shown]
     stalled_total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(
         *conditions, Proposal.stage.in_(OPEN_STAGES), Proposal.updated_at < cutoff))
-    matrix = {(sub, stage): n for sub, stage, n in db.session.execute(
-        sa.select(Proposal.subcommittee_id, Proposal.stage, sa.func.count(Proposal.id))
-        .where(*conditions).group_by(Proposal.subcommittee_id, Proposal.stage))}
+    required = team.required_reviews
+
+    def tallies():
+        matrix = {(sub, stage): n for sub, stage, n in db.session.execute(
+            sa.select(Proposal.subcommittee_id, Proposal.stage, sa.func.count(Proposal.id))
+            .where(*conditions).group_by(Proposal.subcommittee_id, Proposal.stage))}
+        complete = db.session.scalar(
+            sa.select(sa.func.count()).select_from(_reviewed_enough(team.id, required, conditions)))
+        return matrix, complete
+
+    if _sees_everything(viewer):  # the counts everyone-sees share, until a proposal or review is written
+        matrix, complete = stamps.cached(("board.tallies", team.id, subcommittee_id, required), tallies,
+                                         (stamps.PROPOSALS, stamps.REVIEWS))
+    else:
+        matrix, complete = tallies()
     counts: dict[Stage, int] = {}
     for (_sub, stage), n in matrix.items():
         counts[stage] = counts.get(stage, 0) + n
-    reviews_done = _reviews_this_round(team.id)
-    required = team.required_reviews
+    reviews_done = _reviews_this_round([p.id for p in (*shown, *stalled_shown) if p.stage == Stage.IN_REVIEW])
 
     def card(proposal, entered):
         stalled = proposal.stage in OPEN_STAGES and proposal.updated_at < cutoff
@@ -123,8 +135,6 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
     cards = {stage: [] for stage in BOARD_STAGES}
     for proposal, entered in rows:
         cards[proposal.stage].append(card(proposal, entered))
-    complete = db.session.scalar(
-        sa.select(sa.func.count()).select_from(_reviewed_enough(team.id, required, conditions)))
     return Board(team, subcommittee_id, stalled_days, cards, counts, matrix,
                  [card(p, entered) for p, entered in stalled_rows], stalled_total, mentor_loads(team),
                  reviews_waiting=counts.get(Stage.IN_REVIEW, 0) - complete, reviews_complete=complete)
@@ -135,11 +145,14 @@ def _card_loading():
             selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles))
 
 
-def _reviews_this_round(team_id: int) -> dict[int, int]:
+def _reviews_this_round(proposal_ids: list[int]) -> dict[int, int]:
+    """Submitted reviews of the current round, for these proposals in review (the cards shown;
+    asked even for none, so that a board always takes the same queries)."""
     return dict(db.session.execute(
         sa.select(Review.proposal_id, sa.func.count(Review.id)).join(Proposal, Proposal.id == Review.proposal_id)
-        .where(Proposal.team_id == team_id, Proposal.stage == Stage.IN_REVIEW, Review.round == Proposal.review_round,
-               Review.submitted_at.is_not(None)).group_by(Review.proposal_id)).all())
+        .where(Review.proposal_id.in_(proposal_ids), Proposal.stage == Stage.IN_REVIEW,
+               Review.round == Proposal.review_round, Review.submitted_at.is_not(None))
+        .group_by(Review.proposal_id)).all())
 
 
 def _reviewed_enough(team_id: int, required: int, conditions):
