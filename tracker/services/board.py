@@ -91,17 +91,14 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
     if subcommittee_id is not None:
         conditions.append(Proposal.subcommittee_id == subcommittee_id)
     cutoff = datetime.now(timezone.utc) - timedelta(days=stalled_days)
-    # the cards of a column: the proposals untouched longest, each column read from the
-    # (team, stage, updated_at) index as far as it shows, whatever the team's size
-    columns = [sa.select(Proposal.id).where(*conditions, Proposal.stage == stage)
-               .order_by(Proposal.updated_at.asc(), Proposal.id).limit(CARDS_PER_STAGE).subquery()
-               for stage in BOARD_STAGES]
-    shown_ids = sa.union_all(*(sa.select(column.c.id) for column in columns))
+    # the cards of a column: the proposals untouched longest
     shown = db.session.scalars(
-        sa.select(Proposal).where(Proposal.id.in_(shown_ids)).options(*_card_loading())
-        .order_by(Proposal.updated_at.asc(), Proposal.id)).all()
+        sa.select(Proposal).where(Proposal.id.in_(_first_of_each_stage(conditions, BOARD_STAGES, CARDS_PER_STAGE)))
+        .options(*_card_loading()).order_by(Proposal.updated_at.asc(), Proposal.id)).all()
+    # the stalled list: the first of the open stages' first ones, read the same way
     stalled_shown = db.session.scalars(
-        sa.select(Proposal).where(*conditions, Proposal.stage.in_(OPEN_STAGES), Proposal.updated_at < cutoff)
+        sa.select(Proposal).where(Proposal.id.in_(_first_of_each_stage(
+            [*conditions, Proposal.updated_at < cutoff], OPEN_STAGES, STALLED_LIST)))
         .options(*_card_loading()).order_by(Proposal.updated_at, Proposal.id).limit(STALLED_LIST)).all()
     entered = _entered_current_stage([p.id for p in (*shown, *stalled_shown)])
     rows = [(p, entered.get(p.id)) for p in shown]
@@ -138,6 +135,14 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
     return Board(team, subcommittee_id, stalled_days, cards, counts, matrix,
                  [card(p, entered) for p, entered in stalled_rows], stalled_total, mentor_loads(team),
                  reviews_waiting=counts.get(Stage.IN_REVIEW, 0) - complete, reviews_complete=complete)
+
+
+def _first_of_each_stage(conditions: list, stages, limit: int):
+    """The ids of each stage's ``limit`` proposals untouched longest (one UNION ALL of LIMIT selects,
+    each a search of the (team, stage, updated_at) index, whatever the team's size)."""
+    columns = [sa.select(Proposal.id).where(*conditions, Proposal.stage == stage)
+               .order_by(Proposal.updated_at.asc(), Proposal.id).limit(limit).subquery() for stage in stages]
+    return sa.union_all(*(sa.select(column.c.id) for column in columns))
 
 
 def _card_loading():
