@@ -231,20 +231,21 @@ def proposals_matching(filters: ProposalFilter, viewer) -> list[Proposal]:
 
 
 def proposal_page(proposal_id: int) -> ProposalPage:
+    """A proposal with its history; the accounts shown (authors, actors) are read without their roles."""
     proposal = db.session.scalar(
         sa.select(Proposal).where(Proposal.id == proposal_id)
         .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user),
+                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles),
                  selectinload(Proposal.references),
                  joinedload(Proposal.builds_on), joinedload(Proposal.carried_over_from)))
     if proposal is None:
         raise NotFound(proposal_id)
     changes = db.session.scalars(
         sa.select(StageChange).where(StageChange.proposal_id == proposal.id)
-        .options(joinedload(StageChange.actor)).order_by(StageChange.created_at, StageChange.id)).all()
+        .options(joinedload(StageChange.actor).lazyload(User.roles)).order_by(StageChange.created_at, StageChange.id)).all()
     revisions = db.session.scalars(
         sa.select(ProposalRevision).where(ProposalRevision.proposal_id == proposal.id)
-        .options(joinedload(ProposalRevision.actor))
+        .options(joinedload(ProposalRevision.actor).lazyload(User.roles))
         .order_by(ProposalRevision.created_at, ProposalRevision.id)).all()
     descendants = db.session.scalars(
         sa.select(Proposal).where(sa.or_(Proposal.builds_on_id == proposal.id,
@@ -252,7 +253,7 @@ def proposal_page(proposal_id: int) -> ProposalPage:
         .options(joinedload(Proposal.team))).all()
     comments = db.session.scalars(
         sa.select(Comment).where(Comment.proposal_id == proposal.id)
-        .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)).all()
+        .options(joinedload(Comment.author).lazyload(User.roles)).order_by(Comment.created_at, Comment.id)).all()
     return ProposalPage(
         proposal, list(changes), list(revisions),
         built_upon_by=[p for p in descendants if p.builds_on_id == proposal.id],
