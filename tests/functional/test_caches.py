@@ -173,3 +173,19 @@ def test_a_kept_export_follows_titles_visibility_and_author_names(app, cohort):
     cohort.team.status = TeamStatus.ARCHIVED
     db.session.commit()
     assert "드론 택배" in csv_of(outsider, "/proposals/export.csv")
+
+
+def test_nothing_is_kept_from_a_transaction_that_wrote_and_rolled_back(app, cohort):
+    manager = cohort.people["manager"]
+
+    def titles(text):
+        return [s.title for s in similar.similar_ideas(text, manager)]
+
+    cohort.proposal(Stage.IDEA, title="드론 배송")
+    proposal = cohort.proposal(Stage.IDEA, title="청년 주택")
+    proposal.title = "야간 불꽃 쇼"
+    db.session.flush()  # the stamp moves in this transaction, which is then rolled back
+    assert "야간 불꽃 쇼" in titles("야간 불꽃 쇼")
+    db.session.rollback()
+    cohort.proposal(Stage.IDEA, title="공유 주차장")  # the next write moves the stamp as the rolled-back one did
+    assert "야간 불꽃 쇼" not in titles("야간 불꽃 쇼") and "청년 주택" in titles("청년 주택")

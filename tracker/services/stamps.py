@@ -46,9 +46,14 @@ _KEPT = 64  # cached values of one kind per app; the oldest go first
 _lock = threading.Lock()
 
 
+_MOVED = "tracker.stamp_moved"  # in Session.info: this transaction moved a stamp
+
+
 def bump(connection=None, name: str = PROPOSALS) -> None:
     """Move the stamp (in the caller's transaction)."""
-    connection = connection if connection is not None else db.session.connection()
+    if connection is None:
+        connection = db.session.connection()
+        db.session.info[_MOVED] = True
     table = CacheStamp.__table__
     moved = connection.execute(sa.update(table).where(table.c.name == name).values(value=table.c.value + 1))
     if not moved.rowcount:
@@ -74,7 +79,8 @@ def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,), keep: int =
     ``key[0]`` names the kind of value; each kind keeps at most ``keep`` values, the most recently
     built, so that one kind (say, search counts) never pushes out another (the gram index)."""
     stamp = _read(names)
-    if stamp is None:
+    if stamp is None or db.session.info.get(_MOVED):
+        # without a stamp, or amid writes of its own that may yet be rolled back: nothing is kept
         return build()
     store = current_app.extensions.setdefault("tracker.stamped_cache", {}).setdefault(key[0], {})
     with _lock:
@@ -97,6 +103,7 @@ def _writes_move_the_stamp(session, _flush_context, _instances) -> None:
     if not moved:
         return
     connection = session.connection()
+    session.info[_MOVED] = True
     if PROPOSALS not in moved:
         # every writer locks the proposals row first (PostgreSQL; SQLite has one writer anyway), so
         # two transactions never wait for each other's stamp rows in opposite orders
@@ -104,3 +111,9 @@ def _writes_move_the_stamp(session, _flush_context, _instances) -> None:
         connection.execute(sa.select(table.c.value).where(table.c.name == PROPOSALS).with_for_update())
     for name in moved:  # proposals first: _WATCHED's order
         bump(connection, name)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_over(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_MOVED, None)
