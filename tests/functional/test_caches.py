@@ -189,3 +189,18 @@ def test_nothing_is_kept_from_a_transaction_that_wrote_and_rolled_back(app, coho
     db.session.rollback()
     cohort.proposal(Stage.IDEA, title="공유 주차장")  # the next write moves the stamp as the rolled-back one did
     assert "야간 불꽃 쇼" not in titles("야간 불꽃 쇼") and "청년 주택" in titles("청년 주택")
+
+
+def test_the_managers_review_overview_follows_a_review_and_a_submission(app, cohort):
+    manager = cohort.people["manager"]
+    first = cohort.proposal(Stage.IN_REVIEW, title="드론 배송")
+
+    def waiting():
+        items, total = mentoring.all_waiting(manager)
+        return [(q.proposal.title, q.reviews_done) for q in items], total
+
+    assert waiting() == ([("드론 배송", 0)], 1)
+    cohort.review(first)
+    assert waiting() == ([("드론 배송", 1)], 1)
+    cohort.proposal(Stage.IN_REVIEW, title="야간 관광")
+    assert waiting()[1] == 2
