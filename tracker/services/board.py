@@ -80,10 +80,12 @@ def _entered_current_stage(proposal_ids: list[int]) -> dict[int, datetime]:
     """When each of these proposals entered the stage it is in now."""
     if not proposal_ids:
         return {}
+    ids = sorted(set(proposal_ids))
+    # the ids on both sides of the join: PostgreSQL otherwise hashes every proposal to join them
     return dict(db.session.execute(
         sa.select(StageChange.proposal_id, sa.func.max(StageChange.created_at))
         .join(Proposal, sa.and_(Proposal.id == StageChange.proposal_id, StageChange.to_stage == Proposal.stage))
-        .where(StageChange.proposal_id.in_(proposal_ids)).group_by(StageChange.proposal_id)).all())
+        .where(StageChange.proposal_id.in_(ids), Proposal.id.in_(ids)).group_by(StageChange.proposal_id)).all())
 
 
 def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_days: int = 14) -> Board:
