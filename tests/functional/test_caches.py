@@ -204,3 +204,20 @@ def test_the_managers_review_overview_follows_a_review_and_a_submission(app, coh
     assert waiting() == ([("드론 배송", 1)], 1)
     cohort.proposal(Stage.IN_REVIEW, title="야간 관광")
     assert waiting()[1] == 2
+
+
+def test_the_gram_index_is_brought_up_to_date_not_read_again(app, cohort, monkeypatch):
+    manager = cohort.people["manager"]
+    first = cohort.proposal(Stage.IDEA, title="드론 배송", summary="하늘길 택배")
+    second = cohort.proposal(Stage.IDEA, title="야간 관광 황리단길")
+    assert [s.title for s in similar.similar_ideas("드론 배송", manager)] == ["드론 배송"]  # built here
+    built = []
+    monkeypatch.setattr(similar, "_build_gram_index", lambda: built.append(1))
+    first.title, first.summary = "청년 주택", None
+    workflow.move(second, "develop", actor=cohort.people["author"])
+    db.session.commit()
+    cohort.proposal(Stage.IDEA, title="드론 쇼 축제")
+    for text in ("드론 배송", "하늘길 택배", "청년 주택", "야간 관광", "드론 쇼"):
+        found = [(s.id, round(s.cover * len(similar.grams(text)))) for s in similar.similar_ideas(text, manager)]
+        assert found == _scanned(text, manager), text
+    assert built == []

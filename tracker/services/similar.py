@@ -6,9 +6,9 @@ of the query's grams its title and summary contain, and the best few are ranked 
 the query they cover.
 
 The counting reads a gram index (every piece of one, two or three characters a query gram can be,
-mapped to the proposals whose title or summary contain it) kept in the process and rebuilt when a
-proposal is created or changed (services/stamps.py), so a lookup costs what its grams' proposals
-cost, not a scan of every text.
+mapped to the proposals whose title or summary contain it) kept in the process and brought up to
+date when a proposal is created or changed (services/stamps.py): the proposals whose version moved
+are read again. A lookup costs what its grams' proposals cost, not a scan of every text.
 """
 import re
 from array import array
@@ -61,20 +61,80 @@ def _pieces(text: str) -> set[str]:
     return found
 
 
-def _build_gram_index() -> dict[str, array]:
+@dataclass(frozen=True)
+class GramIndex:
+    """piece → ids of the proposals whose title or summary contain it (every proposal, visible or
+    not), and the mark of the version of each proposal it was read at (ids ascending)."""
+    postings: dict[str, array]
+    ids: array
+    versions: array
+
+
+REBUILD_AFTER = 50  # changed proposals: more than this and the index is read again from scratch
+
+
+def _versions() -> tuple[array, array]:
+    """Every proposal's id and a mark of the version it is at: its version number (every ORM update
+    moves it) with its creation time (so that an id used again by another proposal is another mark)."""
+    rows = db.session.execute(sa.select(Proposal.id, Proposal.version, sa.cast(Proposal.created_at, sa.String))
+                              .order_by(Proposal.id)).all()
+    return array("q", [r[0] for r in rows]), array("q", [hash((r[1], r[2])) for r in rows])
+
+
+def _typecode(largest_id: int) -> str:
+    return "i" if largest_id < 2**31 else "q"  # 4-byte ids while they fit: half the memory
+
+
+def _pieces_of(ids: list[int] | None = None):
+    """(id, pieces) of these proposals (of all without ids)."""
+    query = sa.select(Proposal.id, Proposal.title, Proposal.summary).order_by(Proposal.id)
+    chunks = [None] if ids is None else [ids[i:i + 500] for i in range(0, len(ids), 500)]
+    for chunk in chunks:
+        for proposal_id, title, summary in db.session.execute(
+                query if chunk is None else query.where(Proposal.id.in_(chunk))):
+            yield proposal_id, _pieces(f"{title} {summary or ''}")
+
+
+def _build_gram_index() -> GramIndex:
+    # the versions first: a proposal changed while its text is read is read again next time
+    ids, versions = _versions()
     postings: dict[str, list[int]] = {}
-    rows = db.session.execute(sa.select(Proposal.id, Proposal.title, Proposal.summary).order_by(Proposal.id))
-    for proposal_id, title, summary in rows:
-        for piece in _pieces(f"{title} {summary or ''}"):
+    for proposal_id, pieces in _pieces_of():
+        for piece in pieces:
             postings.setdefault(piece, []).append(proposal_id)
-    # 4-byte ids while they fit (half the memory of 8): ids ascend, so the last one is the largest
-    typecode = "i" if not postings or max(ids[-1] for ids in postings.values()) < 2**31 else "q"
-    return {piece: array(typecode, ids) for piece, ids in postings.items()}
+    typecode = _typecode(ids[-1] if ids else 0)
+    return GramIndex({piece: array(typecode, found) for piece, found in postings.items()}, ids, versions)
+
+
+def _refresh_gram_index(old: GramIndex) -> GramIndex:
+    """The index brought up to date from ``old`` (left as it is): the proposals whose version
+    moved (or that are new or gone) are taken out of the posting lists and read again."""
+    ids, versions = _versions()
+    before = dict(zip(old.ids, old.versions))
+    changed = [i for i, v in zip(ids, versions) if before.get(i) != v]
+    stale = {i for i in changed if i in before} | (before.keys() - set(ids))
+    largest = ids[-1] if ids else 0
+    if len(stale) > REBUILD_AFTER or _typecode(largest) != _typecode(max(old.ids, default=0)):
+        return _build_gram_index()
+    postings = dict(old.postings)
+    if stale:
+        for piece, found in old.postings.items():
+            if any(i in found for i in stale):
+                postings[piece] = array(found.typecode, (i for i in found if i not in stale))
+    added: dict[str, list[int]] = {}
+    for proposal_id, pieces in _pieces_of(changed):
+        for piece in pieces:
+            added.setdefault(piece, []).append(proposal_id)
+    for piece, found in added.items():
+        grown = array(_typecode(largest), postings.get(piece, ()))
+        grown.extend(found)
+        postings[piece] = grown
+    return GramIndex(postings, ids, versions)
 
 
 def gram_index() -> dict[str, array]:
     """piece → ids of the proposals whose title or summary contain it (every proposal, visible or not)."""
-    return stamps.cached(("similar.gram_index",), _build_gram_index)
+    return stamps.cached(("similar.gram_index",), _build_gram_index, refresh=_refresh_gram_index).postings
 
 
 def _needed(gram_count: int) -> int:

@@ -73,21 +73,25 @@ def _read(names: tuple[str, ...]) -> tuple | None:
     return tuple(found[n] for n in names) if len(found) == len(names) else None
 
 
-def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,), keep: int = _KEPT):
+def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,), keep: int = _KEPT, refresh=None):
     """``build()``'s value for ``key``, kept until one of the stamps moves (not kept without them).
 
     ``key[0]`` names the kind of value; each kind keeps at most ``keep`` values, the most recently
-    built, so that one kind (say, search counts) never pushes out another (the gram index)."""
+    built, so that one kind (say, search counts) never pushes out another (the gram index).
+    With ``refresh``, a value kept at an older stamp is brought up to date by ``refresh(old)``
+    (which must not change ``old``: other requests may be reading it) instead of built again."""
     stamp = _read(names)
-    if stamp is None or db.session.info.get(_MOVED):
-        # without a stamp, or amid writes of its own that may yet be rolled back: nothing is kept
+    if stamp is None:
         return build()
     store = current_app.extensions.setdefault("tracker.stamped_cache", {}).setdefault(key[0], {})
     with _lock:
         hit = store.get(key)
-    if hit is not None and hit[0] == stamp:
+    moved = db.session.info.get(_MOVED)
+    if hit is not None and hit[0] == stamp and not moved:
         return hit[1]
-    value = build()
+    value = refresh(hit[1]) if refresh is not None and hit is not None else build()
+    if moved:  # amid writes of its own that may yet be rolled back: used, not kept
+        return value
     with _lock:
         store.pop(key, None)
         store[key] = (stamp, value)
