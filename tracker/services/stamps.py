@@ -1,14 +1,15 @@
 """Caches of what is read from proposals and reviews, and the rule that keeps them right.
 
 The rule: every flush that writes a proposal, its authors, a stage change, a team, a subcommittee
-or an account's name moves the ``proposals`` stamp
-(a row of ``cache_stamp``) in the same transaction, and so does the importer's bulk insert; every
-flush that writes a review, its scores, a rubric's criteria or a mentor's match moves the ``reviews`` stamp.
-A cached value is kept with the stamps it was built at and is only used while the stamps read
-when it is asked for are the same; otherwise it is built again. Reading the stamp before the
-data means a cache can only be older than its stamp says when a newer stamp is already
-committed, so the next request rebuilds it. Without a stamp row (a database filled by other
-means, before the first write) nothing is cached.
+or an account's name moves the ``proposals`` stamp (a row of ``cache_stamp``) in the same
+transaction, and so does the importer's bulk insert; every flush that writes a review, its
+scores, a rubric's criteria or a mentor's match moves the ``reviews`` stamp. A cached value is
+kept with the stamps it was built at and is only used while the stamps read when it is asked for
+are the same; otherwise it is built again (or brought up to date, where its kind knows how).
+Reading the stamp before the data means a cache can only be older than its stamp says when a
+newer stamp is already committed, so the next request rebuilds it. Without a stamp row (a
+database filled by other means, before the first write) nothing is kept, nor while the session's
+own transaction has moved a stamp (it may yet roll back).
 
 Caches live in the process (each server worker has its own) and per app.
 """
@@ -44,8 +45,6 @@ def _moves_reviews(written) -> bool:
 _WATCHED = {PROPOSALS: _moves_proposals, REVIEWS: _moves_reviews}
 _KEPT = 64  # cached values of one kind per app; the oldest go first
 _lock = threading.Lock()
-
-
 _MOVED = "tracker.stamp_moved"  # in Session.info: this transaction moved a stamp
 
 
