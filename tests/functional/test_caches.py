@@ -221,3 +221,15 @@ def test_the_gram_index_is_brought_up_to_date_not_read_again(app, cohort, monkey
         found = [(s.id, round(s.cover * len(similar.grams(text)))) for s in similar.similar_ideas(text, manager)]
         assert found == _scanned(text, manager), text
     assert built == []
+
+
+def test_similar_ideas_past_many_the_viewer_may_not_see(app, cohort):
+    mentor = cohort.people["mentor"]  # sees the youth subcommittee of this active team, not culture
+    for n in range(3):
+        cohort.proposal(Stage.IDEA, title=f"드론 배송 시범 {n}", source_key=f"y-{n}")
+    for n in range(40):
+        db.session.add(Proposal(team=cohort.team, subcommittee=cohort.culture, title=f"드론 배송 문화 {n}",
+                                source_key=f"c-{n}"))
+    db.session.commit()
+    found = [(s.id, round(s.cover * 2)) for s in similar.similar_ideas("드론 배송", mentor)]
+    assert found == _scanned("드론 배송", mentor) and len(found) == 3

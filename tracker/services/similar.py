@@ -10,6 +10,7 @@ mapped to the proposals whose title or summary contain it) kept in the process a
 date when a proposal is created or changed (services/stamps.py): the proposals whose version moved
 are read again. A lookup costs what its grams' proposals cost, not a scan of every text.
 """
+import heapq
 import re
 from array import array
 from collections import Counter
@@ -150,12 +151,17 @@ def similar_ideas(text: str, viewer, *, exclude_id: int | None = None, limit: in
     for gram in query_grams:
         hits.update(index.get(gram, ()))
     needed = _needed(len(query_grams))
-    ranked = sorted((-n, -proposal_id) for proposal_id, n in hits.items()
-                    if n >= needed and proposal_id != exclude_id)
+    candidates = [(n, proposal_id) for proposal_id, n in hits.items() if n >= needed and proposal_id != exclude_id]
+    # the best first: most grams shared, then the newest; the first batch usually holds them all
+    ranked = heapq.nlargest(limit * 4, candidates)
     found: list[SimilarIdea] = []
     start, batch = 0, limit * 4
-    while ranked[start:start + batch] and len(found) < limit:
-        chunk = [-negative_id for _n, negative_id in ranked[start:start + batch]]
+    while len(found) < limit:
+        if start + batch > len(ranked) and len(ranked) < len(candidates):  # viewers who see few: rank all
+            ranked = sorted(candidates, reverse=True)
+        chunk = [proposal_id for _n, proposal_id in ranked[start:start + batch]]
+        if not chunk:
+            break
         rows = {r.id: r for r in db.session.execute(
             sa.select(Proposal.id, Proposal.title, Proposal.summary, Team.name, Proposal.stage)
             .join(Team, Team.id == Proposal.team_id)
