@@ -10,6 +10,7 @@ from tracker.cli import tracker_cli
 from tracker.config import Config, from_environment
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tracker.instrumentation import register_query_count
+from tracker.services import stamps  # noqa: F401  (writes of proposals move the cache stamp)
 from tracker.views import register_blueprints
 from tracker.views.errors import register_error_handlers
 from tracker.views.limits import register_request_limits

@@ -113,7 +113,10 @@ def test_a_step_down_and_up_again_keeps_the_data(empty_database_url):
             assert connection.execute(sa.text("SELECT count(*) FROM proposal")).scalar() == 5
         upgrade()
         assert current_revision() == head
-        assert table_rows(db.engine) == before
+        after = table_rows(db.engine)
+        # the cache stamps start afresh on purpose (every process's caches are then stale)
+        assert [name for name, _ in after.pop("cache_stamp")] == [name for name, _ in before.pop("cache_stamp")]
+        assert after == before
         db.session.remove()
         db.engine.dispose()
 
@@ -139,6 +142,8 @@ def test_a_backup_of_a_migrated_database_restores_into_another_one(empty_databas
         upgrade()
         result = target.test_cli_runner().invoke(args=["tracker", "restore", str(path)])
         assert result.exit_code == 0, result.output
-        assert table_rows(db.engine) == before
+        after = table_rows(db.engine)
+        assert after.pop("cache_stamp") != before.pop("cache_stamp")  # restored rows: every cache is stale
+        assert after == before
         db.session.remove()
         db.engine.dispose()

@@ -17,6 +17,8 @@ from alembic.migration import MigrationContext
 from flask_babel import gettext as _
 
 from tracker.extensions import db
+from tracker.models import CacheStamp
+from tracker.services import stamps
 from tracker.services.errors import DomainError
 
 FORMAT = "policy-idea-tracker-backup"
@@ -42,7 +44,7 @@ def write_backup(path: str | Path, *, with_passwords: bool = False) -> BackupSum
     """Write the backup file from one snapshot of the database (the caller ends the transaction)."""
     _begin_snapshot()
     tables, rows = {}, 0
-    for table in db.metadata.sorted_tables:
+    for table in _content_tables():
         columns = [c for c in table.columns
                    if with_passwords or (table.name, c.name) not in SECRET_COLUMNS]
         query = sa.select(*columns).order_by(*table.primary_key.columns)
@@ -92,13 +94,15 @@ def restore_backup(path: str | Path, *, replace: bool = False) -> BackupSummary:
             "The database is not empty: nothing was restored. Restore into an empty database, "
             "or give --replace to delete everything in it first."))
     if replace:
-        for table in reversed(db.metadata.sorted_tables):
+        for table in reversed(_content_tables()):
             db.session.execute(table.delete())
     rows = 0
-    for table in db.metadata.sorted_tables:
+    for table in _content_tables():
         if table in tables:
             rows += _insert(table, *tables[table])
     _reset_sequences()
+    for name in (stamps.PROPOSALS, stamps.REVIEWS):  # every process's caches are now stale
+        stamps.bump(name=name)
     db.session.flush()
     return BackupSummary(len(tables), rows, bool(document.get("with_passwords")),
                          document.get("alembic_revision"))
@@ -177,9 +181,14 @@ def _records(table: sa.Table, content: dict) -> tuple[list[sa.Column], list[dict
     return columns, records
 
 
+def _content_tables() -> list[sa.Table]:
+    """Every table but the cache stamps: they describe caches, not the programme's records."""
+    return [table for table in db.metadata.sorted_tables if table is not CacheStamp.__table__]
+
+
 def _has_rows() -> bool:
     return any(db.session.execute(sa.select(sa.literal(1)).select_from(table).limit(1)).first()
-               for table in db.metadata.sorted_tables)
+               for table in _content_tables())
 
 
 def _current_revision() -> str | None:
@@ -190,7 +199,7 @@ def _reset_sequences() -> None:
     """Make PostgreSQL's id sequences continue after the restored ids (SQLite needs nothing)."""
     if db.session.get_bind().dialect.name != "postgresql":
         return
-    for table in db.metadata.sorted_tables:
+    for table in _content_tables():
         key = list(table.primary_key.columns)
         if len(key) != 1 or key[0].autoincrement is False or not isinstance(key[0].type, sa.Integer):
             continue
