@@ -184,7 +184,7 @@ def bench_size(size: int, url: str, tmp: Path, seconds: int) -> dict:
         for key, template, who in PAGES:
             path = template.format(team=archive.team_id, proposal=archive.proposal_id)
             session, cookie = sessions[who]
-            for _ in range(4):  # warm both workers (imports, caches) before the timed run
+            for _ in range(10):  # warm both workers (imports, caches kept per process) before the timed run
                 sample = session.get(base + path, allow_redirects=False)
                 assert sample.status_code == 200, (path, sample.status_code)
             peak = PeakRss(server.pid)

@@ -2,6 +2,7 @@
 every test starts from empty tables."""
 import functools
 import os
+import uuid
 
 import pytest
 import sqlalchemy as sa
@@ -136,6 +137,35 @@ def login(client):
 def manager_client(make_account, login):
     """The test client, signed in as a programme manager (who may see everything)."""
     return login(make_account(Role.MANAGER, name="운영담당"))
+
+
+@pytest.fixture
+def empty_database(database_url, tmp_path):
+    """empty_database() -> the URL of a new, empty database of the same kind as the suite's."""
+    if database_url.startswith("sqlite"):
+        counter = iter(range(1, 100))
+        yield lambda: f"sqlite:///{tmp_path / f'empty-{next(counter)}.sqlite'}"
+        return
+    admin = sa.create_engine(database_url, isolation_level="AUTOCOMMIT")
+    names = []
+
+    def create() -> str:
+        names.append(f"tracker_empty_{uuid.uuid4().hex[:10]}")
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{names[-1]}"'))
+        return sa.engine.make_url(database_url).set(database=names[-1]).render_as_string(hide_password=False)
+
+    yield create
+    with admin.connect() as connection:
+        for name in names:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def empty_database_url(empty_database):
+    """A new, empty database of the same kind as the suite's."""
+    return empty_database()
 
 
 @pytest.fixture

@@ -26,3 +26,11 @@ def queries_for(app, client, url: str) -> int:
     finally:
         sa.event.remove(engine, "before_cursor_execute", count)
     return len(statements)
+
+
+def table_rows(engine) -> dict[str, list[tuple]]:
+    """Every row of every table of the models, in primary-key order."""
+    with engine.connect() as connection:
+        return {table.name: [tuple(row) for row in connection.execute(
+                    sa.select(table).order_by(*table.primary_key.columns))]
+                for table in db.metadata.sorted_tables}

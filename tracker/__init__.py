@@ -10,8 +10,10 @@ from tracker.cli import tracker_cli
 from tracker.config import Config, from_environment
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tracker.instrumentation import register_query_count
+from tracker.services import stamps  # noqa: F401  (writes of proposals move the cache stamp)
 from tracker.views import register_blueprints
 from tracker.views.errors import register_error_handlers
+from tracker.views.limits import register_request_limits
 from tracker.views.security import register_security
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure_database_url(app)
     _configure_secret_key(app)
 
+    register_request_limits(app)
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
@@ -50,10 +53,14 @@ def _configure_database_url(app: Flask) -> None:
     elif url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if url.startswith("sqlite"):
-        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
-        options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+        options["connect_args"] = {"timeout": app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
+                                   **options.get("connect_args", {})}
+    elif url.startswith("postgresql"):
+        options["connect_args"] = {"connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT_S"],
+                                   **options.get("connect_args", {})}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def _configure_secret_key(app: Flask) -> None:

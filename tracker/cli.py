@@ -17,12 +17,24 @@ from tracker.importers.records import FileProblem, Report
 from tracker.importers.writers import export_ideas
 from tracker.models import Role, TeamStatus
 from tracker.services import accounts
+from tracker.services import backup
 from tracker.services import teams as team_service
-from tracker.services.errors import DomainError, ValidationFailed
+from tracker.services.errors import DATABASE_UNAVAILABLE, DomainError, ValidationFailed
 
 
+class TrackerGroup(AppGroup):
+    """Every command says so when the database cannot be reached, instead of a traceback."""
 
-@click.group("tracker", cls=AppGroup)
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DATABASE_UNAVAILABLE as error:
+            raise click.ClickException(_(
+                "The database cannot be reached, so nothing was done. Try again in a moment "
+                "(%(error)s).", error=str(getattr(error, "orig", None) or error).strip()[:300])) from None
+
+
+@click.group("tracker", cls=TrackerGroup)
 @with_appcontext
 def tracker_cli():
     """Policy-idea tracker commands."""
@@ -163,6 +175,53 @@ def load_demo_command():
     db.session.commit()
     click.echo(_("Demo accounts (password %(password)s): %(logins)s", password=password,
                  logins=", ".join(logins)))
+
+
+@tracker_cli.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+@click.option("--with-passwords", is_flag=True,
+              help="Also save the password hashes (keep such a file as safe as the database).")
+def backup_command(path, with_passwords):
+    """Save every table to one file (JSON; gzip-compressed when PATH ends in .gz)."""
+    try:
+        summary = backup.write_backup(path, with_passwords=with_passwords)
+    except OSError as error:
+        raise click.ClickException(_("Cannot write %(path)s: %(error)s", path=path,
+                                     error=error.strerror or str(error))) from None
+    except SQLAlchemyError as error:
+        raise click.ClickException(_("No backup was written: the database could not be read "
+                                     "(%(error)s).", error=str(error)[:300])) from None
+    finally:
+        db.session.rollback()
+    click.echo(_("Backed up %(rows)d rows of %(tables)d tables to %(path)s.",
+                 rows=summary.rows, tables=summary.tables, path=path))
+    if not with_passwords:
+        click.echo(_("Passwords are not in the backup: after a restore, every account needs a "
+                     "new password (or back up with --with-passwords)."))
+
+
+@tracker_cli.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True,
+              help="Delete everything in the database first (otherwise it must be empty).")
+def restore_command(path, replace):
+    """Load a file written by `flask tracker backup` into the database."""
+    try:
+        summary = backup.restore_backup(path, replace=replace)
+        db.session.commit()
+    except backup.BackupProblem as problem:
+        db.session.rollback()
+        raise click.ClickException(str(problem)) from None
+    except SQLAlchemyError as error:
+        db.session.rollback()
+        raise click.ClickException(
+            _("Nothing was restored: the database refused the backup (%(error)s).",
+              error=str(error)[:300])) from None
+    click.echo(_("Restored %(rows)d rows of %(tables)d tables from %(path)s.",
+                 rows=summary.rows, tables=summary.tables, path=path))
+    if not summary.with_passwords:
+        click.echo(_("The backup held no passwords: give every account a new password "
+                     "before people sign in."))
 
 
 def _summary_line(report: Report) -> str:

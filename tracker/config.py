@@ -12,15 +12,23 @@ from datetime import timedelta
 class Config:
     SQLALCHEMY_DATABASE_URI = None  # SQLite file in instance/ unless DATABASE_URL is set
     SECRET_KEY = None
+    # pool_pre_ping: a connection the database dropped (a restart) is replaced, not used and failed.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # A save waits this long for another writer's lock on SQLite instead of failing at once.
     SQLITE_BUSY_TIMEOUT_MS = 15_000
+    # An unreachable PostgreSQL gives the "try again in a moment" page after this, not a hang.
+    DATABASE_CONNECT_TIMEOUT_S = 3
 
     BABEL_DEFAULT_LOCALE = "ko"
     BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
     LANGUAGES = ("ko", "en")
 
     PROPOSALS_PER_PAGE = 25
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Larger requests get the 413 page before anything reads them: a whole request (an import
+    # file) up to 10 MB, a form's text fields together up to 2 MB held in memory, 1000 fields.
+    MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 2 * 1024 * 1024
+    MAX_FORM_PARTS = 1000
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

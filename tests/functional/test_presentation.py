@@ -228,3 +228,18 @@ def test_a_proposal_without_judges_scores_cannot_be_selected(app, cohort):
     assert "심사위원 점수가 기록되어야(심사 마감) 선정 여부를 정할 수 있습니다." in page
     db.session.refresh(presented)
     assert presented.stage == Stage.PRESENTED
+
+
+def test_a_decided_proposal_is_not_decided_again_from_the_ranking(app, cohort, make_account):
+    manager, event, (a,) = _event(app, cohort, "가 제안")
+    judge = make_account(Role.MEMBER, name="심사1")
+    presentation.add_judge(event, judge, actor=cohort.people["manager"])
+    _score(event, judge, a, 9, 9, 9, 9)
+    manager.post(f"/events/{event.id}/scoring/close")
+    select = {"entries-0-proposal_id": a.id, "entries-0-decision": "select", "entries-0-note": "1위"}
+    manager.post(f"/events/{event.id}/ranking", data=select)
+    flip = dict(select, **{"entries-0-decision": "not_select"})
+    page = text_of(manager.post(f"/events/{event.id}/ranking", data=flip, follow_redirects=True))
+    assert "가 제안: 이미 선정 여부가 기록되었습니다." in page
+    db.session.refresh(a)
+    assert a.stage == Stage.SELECTED

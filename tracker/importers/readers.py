@@ -6,12 +6,12 @@ row 2; JSON items are numbered from 1.
 import csv
 import io
 import json
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils import get_column_letter
 from charset_normalizer import from_bytes
 from flask_babel import gettext as _
 
@@ -64,7 +64,7 @@ def _read_csv(data: bytes) -> Table:
     except StopIteration:
         raise FileProblem(_("The file is empty.")) from None
     except csv.Error as exc:
-        raise FileProblem(_("The CSV file is broken: %(error)s", error=str(exc))) from None
+        raise _csv_problem(exc, 1) from None
 
     def rows():
         row_no = 1
@@ -73,10 +73,17 @@ def _read_csv(data: bytes) -> Table:
                 row_no += 1
                 yield row_no, dict(zip(headers, cells, strict=False))
         except csv.Error as exc:
-            raise FileProblem(_("The CSV file is broken near row %(row)d: %(error)s",
-                                row=row_no + 1, error=str(exc))) from None
+            raise _csv_problem(exc, row_no + 1) from None
 
     return Table(headers, rows())
+
+
+def _csv_problem(error: csv.Error, row: int) -> FileProblem:
+    if "field larger than field limit" in str(error):  # the csv module's only hint of which error
+        return FileProblem(_("Row %(row)d holds a cell longer than %(limit)s characters; no field "
+                             "is that long. Check the row's quotes.", row=row,
+                             limit=f"{csv.field_size_limit():,}"))
+    return FileProblem(_("The CSV file is broken near row %(row)d: %(error)s", row=row, error=str(error)))
 
 
 def _delimiter(text: str) -> str:
@@ -92,7 +99,11 @@ def _read_json(data: bytes) -> Table:
     try:
         document = json.loads(decode_text(data))
     except json.JSONDecodeError as exc:
-        raise FileProblem(_("The JSON file is broken: %(error)s", error=str(exc))) from None
+        raise FileProblem(_("The JSON file is broken at line %(line)d, column %(column)d.",
+                            line=exc.lineno, column=exc.colno)) from None
+    except (RecursionError, ValueError):  # lists nested thousands deep, a number of 4,300+ digits
+        raise FileProblem(_("The JSON file cannot be read: it holds lists nested too deeply or a "
+                            "number thousands of digits long.")) from None
     items = document.get("ideas") if isinstance(document, dict) else document
     if not isinstance(items, list):
         raise FileProblem(_('A JSON file must hold a list of ideas, or {"ideas": [...]}.'))
@@ -109,20 +120,49 @@ def _read_json(data: bytes) -> Table:
 
 
 def _read_xlsx(data: bytes) -> Table:
+    # Cell values as the spreadsheet last saved them, and, in step, the formulas behind them.
+    values, formulas = _sheet_rows(data, data_only=True), _sheet_rows(data, data_only=False)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise FileProblem(_("The XLSX file could not be opened: %(error)s", error=str(exc))) from None
-    sheet = book.worksheets[0]
-    values = sheet.iter_rows(values_only=True)
-    header_row = next(values, None)
+        header_row = next(values, None)
+        next(formulas, None)
+    except Exception:  # openpyxl, zipfile, zlib and XML each fail their own way on a damaged file
+        raise _unreadable_xlsx() from None
     if header_row is None:
         raise FileProblem(_("The file is empty."))
     headers = ["" if h is None else str(h).strip() for h in header_row]
 
     def rows():
-        for row_no, cells in enumerate(values, start=2):
-            yield row_no, dict(zip(headers, cells, strict=False))
-        book.close()
+        try:
+            for row_no, (cells, formula_cells) in enumerate(zip(values, formulas), start=2):
+                _refuse_unsaved_formulas(row_no, cells, formula_cells)
+                yield row_no, dict(zip(headers, cells, strict=False))
+        except FileProblem:
+            raise
+        except Exception:  # the sheet is read as the rows are: damage may show only here
+            raise _unreadable_xlsx() from None
 
     return Table(headers, rows())
+
+
+def _sheet_rows(data: bytes, *, data_only: bool) -> Iterator[tuple]:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
+    try:
+        yield from book.worksheets[0].iter_rows(values_only=True)
+    finally:
+        book.close()
+
+
+def _refuse_unsaved_formulas(row_no: int, cells: tuple, formula_cells: tuple) -> None:
+    """A formula whose result was never saved (a file written by a program, not a spreadsheet)
+    reads as an empty cell: refuse the file rather than import rows with values missing."""
+    for column, (value, formula) in enumerate(zip(cells, formula_cells), start=1):
+        if value is None and formula is not None:
+            raise FileProblem(_(
+                "Cell %(cell)s holds a formula whose result was never saved, so its value cannot "
+                "be read. Open the file in a spreadsheet program and save it again.",
+                cell=f"{get_column_letter(column)}{row_no}"))
+
+
+def _unreadable_xlsx() -> FileProblem:
+    return FileProblem(_("The XLSX file could not be opened. Save it again from the spreadsheet "
+                         "program as an Excel workbook (.xlsx)."))

@@ -3,6 +3,7 @@ from tracker.models.activity import (
     Activity, ActivityKind, activity_attendee, activity_proposal, activity_subcommittee,
 )
 from tracker.models.audit import AuditEvent
+from tracker.models.cache import CacheStamp
 from tracker.models.discussion import Comment, Notification
 from tracker.models.follow_up import FollowUpNote, Handoff
 from tracker.models.people import Role, User, UserRole
@@ -20,6 +21,7 @@ from tracker.models.team import MentorAssignment, MentorKind, Membership, Subcom
 
 __all__ = [
     "AuditEvent",
+    "CacheStamp",
     "Comment", "Notification",
     "FollowUpNote", "Handoff",
     "EventJudge", "JudgeScore", "PresentationEvent", "PresentationSlot",

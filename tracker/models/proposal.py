@@ -89,6 +89,11 @@ class Proposal(CreatedAtMixin, db.Model):
         return [a.display_name for a in self.authors]
 
 
+# the list's default order (newest cohort first, then the oldest proposal first) read from an index,
+# so that the first page of a search stops at its 20th match
+sa.Index("ix_proposal_team_desc_id", Proposal.team_id.desc(), Proposal.id)
+
+
 class ProposalAuthor(db.Model):
     """An author: a member's account, or only a name for imported past ideas."""
 

@@ -19,6 +19,7 @@ from tracker.models import (
     Team,
     User,
 )
+from tracker.services import stamps
 from tracker.services.errors import NotFound
 from tracker.services.text_match import contains
 
@@ -191,40 +192,60 @@ def _list_conditions(filters: ProposalFilter, viewer) -> list:
 def _listed(conditions: list, sort: str):
     return (sa.select(Proposal).where(*conditions)
             .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-                     selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+                     selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles))
             .order_by(*SORTS.get(sort, SORTS["team"])))
+
+
+def _count(conditions: list, filters: ProposalFilter) -> int:
+    """How many match. A text search reads every proposal's texts, so its count is kept (by the exact
+    query) until a proposal, author or team is written; paging through the results counts once.
+    Not for an author search, whose answer also depends on account names."""
+    query = sa.select(sa.func.count(Proposal.id)).where(*conditions)
+    if not (filters.text or filters.department) or filters.author:
+        return db.session.scalar(query)
+    try:
+        sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+    except sa.exc.CompileError:  # a value without a literal form: count as always
+        return db.session.scalar(query)
+    return stamps.cached(("archive.count", sql), lambda: db.session.scalar(query), keep=256)
 
 
 def proposal_list(filters: ProposalFilter, page: int, per_page: int, viewer) -> ProposalListPage:
     """One page of the proposals this person may see that match the filters."""
     conditions = _list_conditions(filters, viewer)
-    total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(*conditions))
+    total = _count(conditions, filters)
     page = min(max(1, page), max(1, -(-total // per_page)))  # past the last page: the last page
     items = db.session.scalars(_listed(conditions, filters.sort)
                                .limit(per_page).offset((page - 1) * per_page)).all()
     return ProposalListPage(list(items), total, page, per_page)
 
 
+def matching_query(filters: ProposalFilter, viewer) -> sa.Select:
+    """The query of every proposal of the filtered list, in the list's order."""
+    return _listed(_list_conditions(filters, viewer), filters.sort)
+
+
 def proposals_matching(filters: ProposalFilter, viewer) -> list[Proposal]:
     """Every proposal of the filtered list (for an export), in the list's order."""
-    return list(db.session.scalars(_listed(_list_conditions(filters, viewer), filters.sort)))
+    return list(db.session.scalars(matching_query(filters, viewer)))
 
 
 def proposal_page(proposal_id: int) -> ProposalPage:
+    """A proposal with its history; the accounts shown (authors, actors) are read without their roles."""
     proposal = db.session.scalar(
         sa.select(Proposal).where(Proposal.id == proposal_id)
         .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user),
+                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles),
                  selectinload(Proposal.references),
                  joinedload(Proposal.builds_on), joinedload(Proposal.carried_over_from)))
     if proposal is None:
         raise NotFound(proposal_id)
     changes = db.session.scalars(
         sa.select(StageChange).where(StageChange.proposal_id == proposal.id)
-        .options(joinedload(StageChange.actor)).order_by(StageChange.created_at, StageChange.id)).all()
+        .options(joinedload(StageChange.actor).lazyload(User.roles)).order_by(StageChange.created_at, StageChange.id)).all()
     revisions = db.session.scalars(
         sa.select(ProposalRevision).where(ProposalRevision.proposal_id == proposal.id)
-        .options(joinedload(ProposalRevision.actor))
+        .options(joinedload(ProposalRevision.actor).lazyload(User.roles))
         .order_by(ProposalRevision.created_at, ProposalRevision.id)).all()
     descendants = db.session.scalars(
         sa.select(Proposal).where(sa.or_(Proposal.builds_on_id == proposal.id,
@@ -232,7 +253,7 @@ def proposal_page(proposal_id: int) -> ProposalPage:
         .options(joinedload(Proposal.team))).all()
     comments = db.session.scalars(
         sa.select(Comment).where(Comment.proposal_id == proposal.id)
-        .options(joinedload(Comment.author)).order_by(Comment.created_at, Comment.id)).all()
+        .options(joinedload(Comment.author).lazyload(User.roles)).order_by(Comment.created_at, Comment.id)).all()
     return ProposalPage(
         proposal, list(changes), list(revisions),
         built_upon_by=[p for p in descendants if p.builds_on_id == proposal.id],
@@ -246,7 +267,7 @@ def proposals_for_export(team: Team | None = None) -> list[Proposal]:
     query = (
         sa.select(Proposal)
         .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles))
         .order_by(Proposal.team_id, Proposal.id)
     )
     if team is not None:

@@ -2,6 +2,9 @@
 
 Counts come from GROUP BY queries and each column shows at most ``CARDS_PER_STAGE`` cards (the
 longest waiting first), so a page costs the same number of queries for 10 or 10,000 proposals.
+The aggregates read from the whole history (the overview's "reached" counts, the timeline) are
+kept for viewers who see every proposal until a proposal or stage change is written
+(services/stamps.py), so their cost does not grow with the archive.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
@@ -11,7 +14,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import permissions
 from tracker.extensions import db
-from tracker.models import Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus
+from tracker.models import Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus, User
+from tracker.services import stamps
 from tracker.services.mentoring import MentorLoad, days_since, mentor_loads
 
 CARDS_PER_STAGE = 12
@@ -76,10 +80,12 @@ def _entered_current_stage(proposal_ids: list[int]) -> dict[int, datetime]:
     """When each of these proposals entered the stage it is in now."""
     if not proposal_ids:
         return {}
+    ids = sorted(set(proposal_ids))
+    # the ids on both sides of the join: PostgreSQL otherwise hashes every proposal to join them
     return dict(db.session.execute(
         sa.select(StageChange.proposal_id, sa.func.max(StageChange.created_at))
         .join(Proposal, sa.and_(Proposal.id == StageChange.proposal_id, StageChange.to_stage == Proposal.stage))
-        .where(StageChange.proposal_id.in_(proposal_ids)).group_by(StageChange.proposal_id)).all())
+        .where(StageChange.proposal_id.in_(ids), Proposal.id.in_(ids)).group_by(StageChange.proposal_id)).all())
 
 
 def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_days: int = 14) -> Board:
@@ -87,30 +93,39 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
     if subcommittee_id is not None:
         conditions.append(Proposal.subcommittee_id == subcommittee_id)
     cutoff = datetime.now(timezone.utc) - timedelta(days=stalled_days)
-    # the cards of a column: the proposals untouched longest (one window query, no history join)
-    ranked = (sa.select(Proposal.id, sa.func.row_number().over(
-                  partition_by=Proposal.stage, order_by=(Proposal.updated_at.asc(), Proposal.id)).label("rank"))
-              .where(*conditions, Proposal.stage.in_(BOARD_STAGES)).subquery())
+    # the cards of a column: the proposals untouched longest
     shown = db.session.scalars(
-        sa.select(Proposal).join(ranked, ranked.c.id == Proposal.id)
-        .where(ranked.c.rank <= CARDS_PER_STAGE).options(*_card_loading())
-        .order_by(Proposal.updated_at.asc(), Proposal.id)).all()
+        sa.select(Proposal).where(Proposal.id.in_(_first_of_each_stage(conditions, BOARD_STAGES, CARDS_PER_STAGE)))
+        .options(*_card_loading()).order_by(Proposal.updated_at.asc(), Proposal.id)).all()
+    # the stalled list: the first of the open stages' first ones, read the same way
     stalled_shown = db.session.scalars(
-        sa.select(Proposal).where(*conditions, Proposal.stage.in_(OPEN_STAGES), Proposal.updated_at < cutoff)
+        sa.select(Proposal).where(Proposal.id.in_(_first_of_each_stage(
+            [*conditions, Proposal.updated_at < cutoff], OPEN_STAGES, STALLED_LIST)))
         .options(*_card_loading()).order_by(Proposal.updated_at, Proposal.id).limit(STALLED_LIST)).all()
     entered = _entered_current_stage([p.id for p in (*shown, *stalled_shown)])
     rows = [(p, entered.get(p.id)) for p in shown]
     stalled_rows = [(p, entered.get(p.id)) for p in stalled_shown]
     stalled_total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(
         *conditions, Proposal.stage.in_(OPEN_STAGES), Proposal.updated_at < cutoff))
-    matrix = {(sub, stage): n for sub, stage, n in db.session.execute(
-        sa.select(Proposal.subcommittee_id, Proposal.stage, sa.func.count(Proposal.id))
-        .where(*conditions).group_by(Proposal.subcommittee_id, Proposal.stage))}
+    required = team.required_reviews
+
+    def tallies():
+        matrix = {(sub, stage): n for sub, stage, n in db.session.execute(
+            sa.select(Proposal.subcommittee_id, Proposal.stage, sa.func.count(Proposal.id))
+            .where(*conditions).group_by(Proposal.subcommittee_id, Proposal.stage))}
+        complete = db.session.scalar(
+            sa.select(sa.func.count()).select_from(_reviewed_enough(team.id, required, conditions)))
+        return matrix, complete
+
+    if _sees_everything(viewer):  # the counts everyone-sees share, until a proposal or review is written
+        matrix, complete = stamps.cached(("board.tallies", team.id, subcommittee_id, required), tallies,
+                                         (stamps.PROPOSALS, stamps.REVIEWS))
+    else:
+        matrix, complete = tallies()
     counts: dict[Stage, int] = {}
     for (_sub, stage), n in matrix.items():
         counts[stage] = counts.get(stage, 0) + n
-    reviews_done = _reviews_this_round(team.id)
-    required = team.required_reviews
+    reviews_done = _reviews_this_round([p.id for p in (*shown, *stalled_shown) if p.stage == Stage.IN_REVIEW])
 
     def card(proposal, entered):
         stalled = proposal.stage in OPEN_STAGES and proposal.updated_at < cutoff
@@ -119,23 +134,32 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
     cards = {stage: [] for stage in BOARD_STAGES}
     for proposal, entered in rows:
         cards[proposal.stage].append(card(proposal, entered))
-    complete = db.session.scalar(
-        sa.select(sa.func.count()).select_from(_reviewed_enough(team.id, required, conditions)))
     return Board(team, subcommittee_id, stalled_days, cards, counts, matrix,
                  [card(p, entered) for p, entered in stalled_rows], stalled_total, mentor_loads(team),
                  reviews_waiting=counts.get(Stage.IN_REVIEW, 0) - complete, reviews_complete=complete)
 
 
+def _first_of_each_stage(conditions: list, stages, limit: int):
+    """The ids of each stage's ``limit`` proposals untouched longest (one UNION ALL of LIMIT selects,
+    each a search of the (team, stage, updated_at) index, whatever the team's size)."""
+    columns = [sa.select(Proposal.id).where(*conditions, Proposal.stage == stage)
+               .order_by(Proposal.updated_at.asc(), Proposal.id).limit(limit).subquery() for stage in stages]
+    return sa.union_all(*(sa.select(column.c.id) for column in columns))
+
+
 def _card_loading():
     return (joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-            selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
+            selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles))
 
 
-def _reviews_this_round(team_id: int) -> dict[int, int]:
+def _reviews_this_round(proposal_ids: list[int]) -> dict[int, int]:
+    """Submitted reviews of the current round, for these proposals in review (the cards shown;
+    asked even for none, so that a board always takes the same queries)."""
     return dict(db.session.execute(
         sa.select(Review.proposal_id, sa.func.count(Review.id)).join(Proposal, Proposal.id == Review.proposal_id)
-        .where(Proposal.team_id == team_id, Proposal.stage == Stage.IN_REVIEW, Review.round == Proposal.review_round,
-               Review.submitted_at.is_not(None)).group_by(Review.proposal_id)).all())
+        .where(Review.proposal_id.in_(proposal_ids), Proposal.stage == Stage.IN_REVIEW,
+               Review.round == Proposal.review_round, Review.submitted_at.is_not(None))
+        .group_by(Review.proposal_id)).all())
 
 
 def _reviewed_enough(team_id: int, required: int, conditions):
@@ -147,12 +171,26 @@ def _reviewed_enough(team_id: int, required: int, conditions):
             .group_by(Review.proposal_id).having(sa.func.count(Review.id) >= required).subquery())
 
 
+def _sees_everything(viewer) -> bool:
+    """Whether the viewer's visibility clause is plain TRUE: then what everyone-sees caches fits them."""
+    return isinstance(permissions.visible_proposals(viewer), sa.sql.elements.True_)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A selected proposal as the overview lists it."""
+    id: int
+    title: str
+    stage: Stage
+    department: str | None
+
+
 @dataclass
 class TeamOutcome:
     team: Team
     reached: dict[Stage, int]
     now: dict[Stage, int]
-    selected: list[Proposal] = field(default_factory=list)
+    selected: list[Outcome] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -163,7 +201,15 @@ def overview(viewer) -> list[TeamOutcome]:
     """Every team the person may see: how many ideas reached each stage, and where the selected ones are."""
     teams = db.session.scalars(sa.select(Team).where(permissions.visible_teams(viewer))
                                .order_by(Team.cohort.desc(), Team.name)).all()
-    visible = permissions.visible_proposals(viewer)
+    if _sees_everything(viewer):
+        reached, now, selected = stamps.cached(("board.overview",), lambda: _outcomes(sa.true()))
+    else:
+        reached, now, selected = _outcomes(permissions.visible_proposals(viewer))
+    return [TeamOutcome(t, _at_least(reached.get(t.id, {}), now.get(t.id, {})), now.get(t.id, {}),
+                        selected.get(t.id, [])) for t in teams]
+
+
+def _outcomes(visible):
     reached: dict[int, dict[Stage, int]] = {}
     for team_id, stage, n in db.session.execute(
             sa.select(Proposal.team_id, StageChange.to_stage, sa.func.count(sa.distinct(Proposal.id)))
@@ -175,13 +221,13 @@ def overview(viewer) -> list[TeamOutcome]:
             sa.select(Proposal.team_id, Proposal.stage, sa.func.count(Proposal.id)).where(visible)
             .group_by(Proposal.team_id, Proposal.stage)):
         now.setdefault(team_id, {})[stage] = n
-    selected: dict[int, list[Proposal]] = {}
-    for proposal in db.session.scalars(
-            sa.select(Proposal).where(visible, Proposal.stage.in_(OUTCOME_STAGES))
+    selected: dict[int, list[Outcome]] = {}
+    for row in db.session.execute(
+            sa.select(Proposal.team_id, Proposal.id, Proposal.title, Proposal.stage, Proposal.department)
+            .where(visible, Proposal.stage.in_(OUTCOME_STAGES))
             .order_by(Proposal.team_id, Proposal.id).limit(500)):
-        selected.setdefault(proposal.team_id, []).append(proposal)
-    return [TeamOutcome(t, _at_least(reached.get(t.id, {}), now.get(t.id, {})), now.get(t.id, {}),
-                        selected.get(t.id, [])) for t in teams]
+        selected.setdefault(row.team_id, []).append(Outcome(row.id, row.title, row.stage, row.department))
+    return reached, now, selected
 
 
 def _at_least(reached: dict[Stage, int], now: dict[Stage, int]) -> dict[Stage, int]:
@@ -227,11 +273,17 @@ def stage_timeline(team: Team, viewer, days: list[date]) -> list[TimelinePoint]:
     each stage change opens a span that the proposal's next change closes."""
     if not days:
         return []
+    if _sees_everything(viewer):
+        return stamps.cached(("board.timeline", team.id, tuple(days)), lambda: _timeline(team.id, sa.true(), days))
+    return _timeline(team.id, permissions.visible_proposals(viewer), days)
+
+
+def _timeline(team_id: int, visible, days: list[date]) -> list[TimelinePoint]:
     next_change = sa.func.lead(StageChange.created_at).over(
         partition_by=StageChange.proposal_id, order_by=(StageChange.created_at, StageChange.id))
     spans = (sa.select(StageChange.to_stage, StageChange.created_at.label("start"), next_change.label("end"))
              .join(Proposal, Proposal.id == StageChange.proposal_id)
-             .where(Proposal.team_id == team.id, permissions.visible_proposals(viewer)).subquery())
+             .where(Proposal.team_id == team_id, visible).subquery())
     moments = [datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=timezone.utc) for day in days]
     columns = [sa.func.sum(sa.case((sa.and_(spans.c.start < moment,
                                              sa.or_(spans.c.end.is_(None), spans.c.end >= moment)), 1), else_=0))

@@ -1,4 +1,8 @@
 """The errors services raise; views and the CLI turn them into messages."""
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+
+# What SQLAlchemy raises when the database cannot be reached, is restarting or is locked too long.
+DATABASE_UNAVAILABLE = (OperationalError, DisconnectionError, InterfaceError)
 
 
 class DomainError(Exception):

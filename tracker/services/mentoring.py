@@ -1,6 +1,8 @@
 """What waits for mentors: a mentor's queue, each mentor's load, disagreements, mentoring sessions.
 
-Every list here is one or two aggregate queries, whatever the number of proposals.
+Every list here is one or two aggregate queries, whatever the number of proposals. What they find
+(ids, counts, dates) is kept until a proposal, a stage change or a review is written
+(services/stamps.py); the proposals shown are read fresh by id.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -15,10 +17,12 @@ from tracker.models import (
     Activity, ActivityKind, MentorAssignment, Proposal, ProposalAuthor, Review, ReviewScore, Role,
     RubricCriterion, Stage, StageChange, Subcommittee, Team, User,
 )
+from tracker.services import stamps
 from tracker.services.errors import NotAllowed, NotFound, ValidationFailed
 from tracker.services.reviews import DISAGREEMENT
 
 QUEUE_LENGTH = 100  # a queue shows the oldest; the rest wait their turn
+_BOTH = (stamps.PROPOSALS, stamps.REVIEWS)
 
 
 @dataclass(frozen=True)
@@ -68,12 +72,22 @@ def _entered_review_of_row():
 
 
 def _waiting_proposals(*conditions, limit: int = QUEUE_LENGTH):
+    """(id, entered review) of the proposals in review that match, the longest waiting first."""
     entered = _entered_review_of_row().label("entered")
-    return (sa.select(Proposal, entered)
+    return (sa.select(Proposal.id, entered)
             .where(Proposal.stage == Stage.IN_REVIEW, *conditions)
-            .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-                     selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
             .order_by(entered.asc(), Proposal.id).limit(limit))
+
+
+def _shown(rows) -> list[tuple[Proposal, datetime | None]]:
+    """The proposals of these (id, since) rows, loaded with what a queue shows, in the rows' order."""
+    if not rows:
+        return []
+    loaded = {p.id: p for p in db.session.scalars(
+        sa.select(Proposal).where(Proposal.id.in_([pid for pid, _since in rows]))
+        .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
+                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles)))}
+    return [(loaded[pid], since) for pid, since in rows if pid in loaded]
 
 
 def review_queue(mentor: User) -> tuple[list[QueueItem], list[QueueItem], int]:
@@ -82,28 +96,43 @@ def review_queue(mentor: User) -> tuple[list[QueueItem], list[QueueItem], int]:
     subcommittees = permissions.mentored_subcommittee_ids(mentor)
     if not subcommittees:
         return [], [], 0
-    own_review = sa.exists().where(Review.proposal_id == Proposal.id, Review.mentor_id == mentor.id,
-                                   Review.round == Proposal.review_round)
-    mine = Proposal.subcommittee_id.in_(subcommittees)
-    waiting = db.session.execute(_waiting_proposals(mine, ~own_review)).all()
-    done = db.session.execute(_waiting_proposals(mine, own_review)).all()
-    total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(
-        Proposal.stage == Stage.IN_REVIEW, mine, ~own_review))
-    return [QueueItem(p, at) for p, at in waiting], [QueueItem(p, at) for p, at in done], total
+
+    def find():
+        own_review = sa.exists().where(Review.proposal_id == Proposal.id, Review.mentor_id == mentor.id,
+                                       Review.round == Proposal.review_round)
+        mine = Proposal.subcommittee_id.in_(subcommittees)
+        return (db.session.execute(_waiting_proposals(mine, ~own_review)).all(),
+                db.session.execute(_waiting_proposals(mine, own_review)).all(),
+                db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(
+                    Proposal.stage == Stage.IN_REVIEW, mine, ~own_review)))
+
+    waiting, done, total = stamps.cached(("mentoring.queue", mentor.id, frozenset(subcommittees)), find, _BOTH)
+    shown = _shown([*waiting, *done])
+    return ([QueueItem(p, at) for p, at in shown[:len(waiting)]], [QueueItem(p, at) for p, at in shown[len(waiting):]],
+            total)
 
 
 def all_waiting(viewer: User) -> tuple[list[QueueItem], int]:
     """For managers: the proposals in review that waited longest (and how many there are in all),
     with the reviews of their current round so far."""
     visible = permissions.visible_proposals(viewer)
-    total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(visible, Proposal.stage == Stage.IN_REVIEW))
-    rows = db.session.execute(_waiting_proposals(visible)).all()
-    ids = [p.id for p, _entered in rows]
-    done = dict(db.session.execute(
-        sa.select(Review.proposal_id, sa.func.count(Review.id)).join(Proposal, Proposal.id == Review.proposal_id)
-        .where(Review.proposal_id.in_(ids), Review.round == Proposal.review_round,
-               Review.submitted_at.is_not(None)).group_by(Review.proposal_id)).all()) if ids else {}
-    return [QueueItem(p, entered, done.get(p.id, 0)) for p, entered in rows], total
+
+    def find():
+        total = db.session.scalar(
+            sa.select(sa.func.count(Proposal.id)).where(visible, Proposal.stage == Stage.IN_REVIEW))
+        rows = db.session.execute(_waiting_proposals(visible)).all()
+        ids = [pid for pid, _entered in rows]
+        done = dict(db.session.execute(
+            sa.select(Review.proposal_id, sa.func.count(Review.id)).join(Proposal, Proposal.id == Review.proposal_id)
+            .where(Review.proposal_id.in_(ids), Review.round == Proposal.review_round,
+                   Review.submitted_at.is_not(None)).group_by(Review.proposal_id)).all())
+        return rows, done, total
+
+    if isinstance(visible, sa.sql.elements.True_):  # sees every proposal: the rows everyone-sees share
+        rows, done, total = stamps.cached(("mentoring.all_waiting",), find, _BOTH)
+    else:
+        rows, done, total = find()
+    return [QueueItem(p, entered, done.get(p.id, 0)) for p, entered in _shown(rows)], total
 
 
 def mentor_loads(team: Team) -> list[MentorLoad]:
@@ -112,18 +141,7 @@ def mentor_loads(team: Team) -> list[MentorLoad]:
         sa.select(MentorAssignment).join(MentorAssignment.subcommittee).where(Subcommittee.team_id == team.id)
         .options(joinedload(MentorAssignment.user), joinedload(MentorAssignment.subcommittee))
         .order_by(Subcommittee.position, MentorAssignment.id)).all()
-    own_review = sa.orm.aliased(Review)
-    oldest = sa.func.min(_entered_review_of_row())
-    waiting = dict((user_id, (count, since)) for user_id, count, since in db.session.execute(
-        sa.select(MentorAssignment.user_id, sa.func.count(Proposal.id), oldest)
-        .join(Subcommittee, Subcommittee.id == MentorAssignment.subcommittee_id)
-        .join(Proposal, sa.and_(Proposal.subcommittee_id == MentorAssignment.subcommittee_id,
-                                Proposal.stage == Stage.IN_REVIEW))
-        .join(own_review, sa.and_(own_review.proposal_id == Proposal.id,
-                                  own_review.mentor_id == MentorAssignment.user_id,
-                                  own_review.round == Proposal.review_round), isouter=True)
-        .where(Subcommittee.team_id == team.id, own_review.id.is_(None))
-        .group_by(MentorAssignment.user_id)))
+    waiting = stamps.cached(("mentoring.loads", team.id), lambda: _waiting_by_mentor(team.id), _BOTH)
     loads: dict[int, MentorLoad] = {}
     for assignment in assignments:
         if assignment.user_id not in loads:
@@ -133,22 +151,45 @@ def mentor_loads(team: Team) -> list[MentorLoad]:
     return list(loads.values())
 
 
+def _waiting_by_mentor(team_id: int) -> dict[int, tuple[int, datetime | None]]:
+    own_review = sa.orm.aliased(Review)
+    oldest = sa.func.min(_entered_review_of_row())
+    return {user_id: (count, since) for user_id, count, since in db.session.execute(
+        sa.select(MentorAssignment.user_id, sa.func.count(Proposal.id), oldest)
+        .join(Subcommittee, Subcommittee.id == MentorAssignment.subcommittee_id)
+        .join(Proposal, sa.and_(Proposal.subcommittee_id == MentorAssignment.subcommittee_id,
+                                Proposal.stage == Stage.IN_REVIEW))
+        .join(own_review, sa.and_(own_review.proposal_id == Proposal.id,
+                                  own_review.mentor_id == MentorAssignment.user_id,
+                                  own_review.round == Proposal.review_round), isouter=True)
+        .where(Subcommittee.team_id == team_id, own_review.id.is_(None))
+        .group_by(MentorAssignment.user_id))}
+
+
 def disagreements(viewer: User) -> list[Disagreement]:
     """Proposals whose mentors are 2 points or more apart on a criterion in one round."""
+    visible = permissions.visible_proposals(viewer)
+    if isinstance(visible, sa.sql.elements.True_):  # sees every proposal: the rows everyone-sees share
+        rows = stamps.cached(("mentoring.disagreements",), lambda: _disagreeing(visible), _BOTH)
+    else:
+        rows = _disagreeing(visible)
+    proposals = {p.id: p for p in db.session.scalars(
+        sa.select(Proposal).where(Proposal.id.in_({r[0] for r in rows}))
+        .options(joinedload(Proposal.team)))} if rows else {}
+    return [Disagreement(proposals[pid], round_, name, spread) for pid, round_, name, spread in rows]
+
+
+def _disagreeing(visible) -> list[tuple[int, int, str, int]]:
     spread = sa.func.max(ReviewScore.score) - sa.func.min(ReviewScore.score)
-    rows = db.session.execute(
+    return [tuple(r) for r in db.session.execute(
         sa.select(Review.proposal_id, Review.round, RubricCriterion.name_ko, spread.label("spread"))
         .join(ReviewScore, ReviewScore.review_id == Review.id)
         .join(RubricCriterion, RubricCriterion.id == ReviewScore.criterion_id)
         .join(Proposal, Proposal.id == Review.proposal_id)
-        .where(permissions.visible_proposals(viewer), Review.submitted_at.is_not(None))
+        .where(visible, Review.submitted_at.is_not(None))
         .group_by(Review.proposal_id, Review.round, RubricCriterion.name_ko)
         .having(spread >= DISAGREEMENT)
-        .order_by(Review.proposal_id.desc(), Review.round.desc())).all()
-    proposals = {p.id: p for p in db.session.scalars(
-        sa.select(Proposal).where(Proposal.id.in_({r.proposal_id for r in rows}))
-        .options(joinedload(Proposal.team)))} if rows else {}
-    return [Disagreement(proposals[r.proposal_id], r.round, r.name_ko, r.spread) for r in rows]
+        .order_by(Review.proposal_id.desc(), Review.round.desc()))]
 
 
 def record_session(team: Team, *, actor: User, on: date, subcommittee_id: int | None, mentor_id: int | None,

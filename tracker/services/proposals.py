@@ -19,6 +19,7 @@ from tracker.models import (
     Team,
     User,
 )
+from tracker.services import stamps
 
 IMPORT_ACTION = "import"
 UNCHANGED = object()  # "leave this as it is", where None would mean "clear it"
@@ -67,20 +68,32 @@ def create_imported(team: Team, records: list[NewImported], *, actor: User | Non
     imports in seconds; returns the new proposals' ids in the records' order."""
     if not records:
         return []
-    ids = list(db.session.scalars(
-        sa.insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True),
-        [{"team_id": team.id, "source_key": r.source_key, "stage": r.stage,
-          "subcommittee_id": r.subcommittee.id if r.subcommittee else None,
-          **{name: r.fields.get(name) for name in EDITABLE_FIELDS}} for r in records],
-    ))
+    rows = [{"team_id": team.id, "source_key": r.source_key, "stage": r.stage,
+             "subcommittee_id": r.subcommittee.id if r.subcommittee else None,
+             **{name: r.fields.get(name) for name in EDITABLE_FIELDS}} for r in records]
+    keys = [r.source_key for r in records]
+    if all(keys) and len(set(keys)) == len(keys):
+        # one executemany, then the new ids by (team, source key), which is unique: an INSERT with
+        # RETURNING in the rows' order runs row by row on SQLite (no sentinel column to sort by)
+        db.session.execute(sa.insert(Proposal.__table__), rows)  # Core: the ORM's bulk path adds nothing here
+        found: dict[str, int] = {}
+        for start in range(0, len(keys), 500):
+            found.update(db.session.execute(
+                sa.select(Proposal.source_key, Proposal.id)
+                .where(Proposal.team_id == team.id, Proposal.source_key.in_(keys[start:start + 500]))).all())
+        ids = [found[key] for key in keys]
+    else:
+        ids = list(db.session.scalars(
+            sa.insert(Proposal).returning(Proposal.id, sort_by_parameter_order=True), rows))
     actor_id = actor.id if actor else None
-    db.session.execute(sa.insert(StageChange), [
+    db.session.execute(sa.insert(StageChange.__table__), [
         {"proposal_id": pid, "from_stage": None, "to_stage": r.stage, "action": IMPORT_ACTION,
          "actor_id": actor_id, "note": note} for pid, r in zip(ids, records)])
     authors = [{"proposal_id": pid, "name": name, "position": i}
                for pid, r in zip(ids, records) for i, name in enumerate(r.author_names)]
     if authors:
-        db.session.execute(sa.insert(ProposalAuthor), authors)
+        db.session.execute(sa.insert(ProposalAuthor.__table__), authors)
+    stamps.bump()  # bulk inserts pass by the flush that moves it otherwise
     return ids
 
 

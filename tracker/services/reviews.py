@@ -148,7 +148,8 @@ def rounds_of(proposal: Proposal) -> list[ReviewRound]:
     reviews = db.session.scalars(
         sa.select(Review).where(Review.proposal_id == proposal.id, Review.submitted_at.is_not(None))
         .options(selectinload(Review.scores).joinedload(ReviewScore.criterion),
-                 selectinload(Review.rubric).selectinload(Rubric.criteria), sa.orm.joinedload(Review.mentor))
+                 selectinload(Review.rubric).selectinload(Rubric.criteria),
+                 sa.orm.joinedload(Review.mentor).lazyload(User.roles))
         .order_by(Review.round.desc(), Review.submitted_at)).all()
     rounds: dict[int, ReviewRound] = {}
     for review in reviews:

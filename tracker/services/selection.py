@@ -91,6 +91,10 @@ def record_selection(event: PresentationEvent, decisions: dict[int, tuple[str, s
             raise NotAllowed("not a decision about this event's proposals")
         if proposal.stage == DECISIONS[decision]:
             continue
+        if proposal.stage not in (Stage.SHORTLISTED, Stage.PRESENTED):
+            problems.append(("decisions", _("%(title)s: its selection is already recorded.",
+                                            title=proposal.title)))
+            continue
         try:
             if proposal.stage == Stage.SHORTLISTED:
                 workflow.move(proposal, "present", actor=actor)

@@ -9,7 +9,7 @@ from tracker import charts, permissions
 from tracker.extensions import db
 from tracker.forms.board import BoardFilterForm, CardMoveForm
 from tracker.formatting import kdate_short, label, subcommittee_name
-from tracker.services import archive, board, follow_up, workflow
+from tracker.services import archive, board, exports, follow_up, workflow
 from tracker.services.errors import ValidationFailed
 from tracker.views.downloads import spreadsheet
 from tracker.views.navigation import is_local_path
@@ -80,7 +80,7 @@ def export(team_id: int, fmt: str):
     subcommittee = request.args.get("subcommittee", type=int)
     subcommittee = subcommittee if subcommittee in {s.id for s in team.subcommittees} else None
     filters = archive.ProposalFilter(team_id=team.id, subcommittee_id=subcommittee, sort="stage")
-    return spreadsheet(archive.proposals_matching(filters, current_user), fmt, f"board-{team.cohort}")
+    return spreadsheet(exports.proposals_file(filters, current_user, fmt), fmt, f"board-{team.cohort}")
 
 
 @bp.get("/overview")

@@ -1,11 +1,13 @@
 """Error pages: a clear page in the person's language, never a stack trace."""
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.extensions import db
-from tracker.services.errors import NotAllowed, NotFound
+from tracker.extensions import db, login_manager
+from tracker.services.errors import DATABASE_UNAVAILABLE, NotAllowed, NotFound
+
+RETRY_AFTER_SECONDS = 10
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -14,39 +16,50 @@ def register_error_handlers(app: Flask) -> None:
             return render_template(f"errors/{status}.html"), status
         return handler
 
-    for status in (400, 403, 404, 405, 413, 429):
+    for status in (400, 403, 404, 405, 429):
         app.register_error_handler(status, page(status))
     app.register_error_handler(NotFound, page(404))
     app.register_error_handler(NotAllowed, page(403))
 
-    @app.errorhandler(500)
-    def server_error(_error):
-        _discard_transaction()  # the page itself reads the database: not through a failed transaction
-        return render_template("errors/500.html"), 500
+    @app.errorhandler(413)
+    def too_large(_error):
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        return render_template("errors/413.html", limit_mb=limit and limit // (1024 * 1024)), 413
 
     @app.errorhandler(CSRFError)
     def form_expired(_error):
         return render_template("errors/csrf.html"), 400
 
-    @app.errorhandler(StaleDataError)
-    def changed_meanwhile(_error):
-        """Two people changed the same proposal at once (e.g. both moved it): the second change
-        found a newer version than it read, and nothing of it was written."""
-        _discard_transaction()
-        return render_template("errors/409.html"), 409
-
-    @app.errorhandler(OperationalError)
-    def database_unavailable(_error):
-        _discard_transaction()
-        # Rendered without the context processors: they (the menu's counts, Flask-Login's
-        # current_user) would ask the unavailable database again and turn this page into a 500.
-        return app.jinja_env.get_template("errors/503.html").render(request=request), 503
+    app.register_error_handler(500, server_error)
+    app.register_error_handler(StaleDataError, changed_meanwhile)
+    for error in DATABASE_UNAVAILABLE:
+        app.register_error_handler(error, database_unavailable)
 
 
-def _discard_transaction() -> None:
-    """Roll back what the request began; when the connection died under it (the database went
-    away), the ROLLBACK itself fails: then drop the connection without one."""
+def _end_transaction() -> None:
+    """Roll back what the request began (the error pages read the database for the menu); when
+    the connection itself is gone, drop the session instead."""
     try:
         db.session.rollback()
-    except DBAPIError:
-        db.session().invalidate()  # (the scoped session does not pass this one on)
+    except SQLAlchemyError:
+        db.session.remove()
+
+
+def server_error(_error):
+    _end_transaction()  # after a failed write the session refuses every query until rolled back
+    return render_template("errors/500.html"), 500
+
+
+def changed_meanwhile(_error):
+    """Two people changed the same proposal at once (e.g. both moved it): the later change found a
+    newer version than it read, and nothing of it was written."""
+    _end_transaction()
+    return render_template("errors/409.html"), 409
+
+
+def database_unavailable(_error):
+    _end_transaction()
+    # Rendered as for a signed-out visitor: the menu would otherwise ask the database for the
+    # account and its unread count, and fail again.
+    login_manager._update_request_context_with_user()
+    return render_template("errors/503.html"), 503, {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -5,7 +5,7 @@ from wtforms import SelectChoice
 
 from tracker import permissions
 from tracker.forms.proposals import MAX_ID, CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
-from tracker.services import archive, ideas, mentoring, reviews, similar, workflow
+from tracker.services import archive, exports, ideas, mentoring, reviews, similar, workflow
 from tracker.views.downloads import spreadsheet
 from tracker.views import follow_up as follow_up_views
 
@@ -36,7 +36,7 @@ def _filters() -> tuple[ProposalFilterForm, archive.ProposalFilter]:
 def export(fmt: str):
     """The filtered list as a spreadsheet: the same filters as the page, every matching proposal."""
     _form, filters = _filters()
-    return spreadsheet(archive.proposals_matching(filters, current_user), fmt, "proposals")
+    return spreadsheet(exports.proposals_file(filters, current_user, fmt), fmt, "proposals")
 
 
 @bp.get("/<int(max=2147483647):proposal_id>")

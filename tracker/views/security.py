@@ -56,7 +56,6 @@ def register_security(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
-        # (a 503 is never cached either; and then current_user is not loaded: the database is gone)
-        if response.status_code == 503 or current_user.is_authenticated:
+        if current_user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -1,0 +1,122 @@
+"""Caches of what is read from proposals and reviews, and the rule that keeps them right.
+
+The rule: every flush that writes a proposal, its authors, a stage change, a team, a subcommittee
+or an account's name moves the ``proposals`` stamp (a row of ``cache_stamp``) in the same
+transaction, and so does the importer's bulk insert; every flush that writes a review, its
+scores, a rubric's criteria or a mentor's match moves the ``reviews`` stamp. A cached value is
+kept with the stamps it was built at and is only used while the stamps read when it is asked for
+are the same; otherwise it is built again (or brought up to date, where its kind knows how).
+Reading the stamp before the data means a cache can only be older than its stamp says when a
+newer stamp is already committed, so the next request rebuilds it. Without a stamp row (a
+database filled by other means, before the first write) nothing is kept, nor while the session's
+own transaction has moved a stamp (it may yet roll back).
+
+Caches live in the process (each server worker has its own) and per app.
+"""
+import random
+import threading
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from tracker.extensions import db
+from tracker.models import (
+    CacheStamp, MentorAssignment, Proposal, ProposalAuthor, Review, ReviewScore, RubricCriterion, StageChange,
+    Subcommittee, Team, User,
+)
+
+PROPOSALS = "proposals"
+REVIEWS = "reviews"
+
+
+def _moves_proposals(written) -> bool:
+    # teams, subcommittees and authors too: whether a team is archived decides who sees its proposals,
+    # and searches and exports show their names (an account's name is an author's name)
+    return (isinstance(written, (Proposal, StageChange, ProposalAuthor, Team, Subcommittee))
+            or (isinstance(written, User) and sa.inspect(written).attrs.name.history.has_changes()))
+
+
+def _moves_reviews(written) -> bool:
+    return isinstance(written, (Review, ReviewScore, RubricCriterion, MentorAssignment))
+
+
+_WATCHED = {PROPOSALS: _moves_proposals, REVIEWS: _moves_reviews}
+_KEPT = 64  # cached values of one kind per app; the oldest go first
+_lock = threading.Lock()
+_MOVED = "tracker.stamp_moved"  # in Session.info: this transaction moved a stamp
+
+
+def bump(connection=None, name: str = PROPOSALS) -> None:
+    """Move the stamp (in the caller's transaction)."""
+    if connection is None:
+        connection = db.session.connection()
+        db.session.info[_MOVED] = True
+    table = CacheStamp.__table__
+    moved = connection.execute(sa.update(table).where(table.c.name == name).values(value=table.c.value + 1))
+    if not moved.rowcount:
+        # a random start: tables emptied and filled again never repeat an earlier stamp
+        connection.execute(sa.insert(table).values(name=name, value=random.randrange(1, 2**48)))
+
+
+def current(name: str = PROPOSALS) -> int | None:
+    return db.session.scalar(sa.select(CacheStamp.value).where(CacheStamp.name == name))
+
+
+def _read(names: tuple[str, ...]) -> tuple | None:
+    if len(names) == 1:
+        value = current(names[0])
+        return None if value is None else (value,)
+    found = dict(db.session.execute(sa.select(CacheStamp.name, CacheStamp.value).where(CacheStamp.name.in_(names))).all())
+    return tuple(found[n] for n in names) if len(found) == len(names) else None
+
+
+def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,), keep: int = _KEPT, refresh=None):
+    """``build()``'s value for ``key``, kept until one of the stamps moves (not kept without them).
+
+    ``key[0]`` names the kind of value; each kind keeps at most ``keep`` values, the most recently
+    built, so that one kind (say, search counts) never pushes out another (the gram index).
+    With ``refresh``, a value kept at an older stamp is brought up to date by ``refresh(old)``
+    (which must not change ``old``: other requests may be reading it) instead of built again."""
+    stamp = _read(names)
+    if stamp is None:
+        return build()
+    store = current_app.extensions.setdefault("tracker.stamped_cache", {}).setdefault(key[0], {})
+    with _lock:
+        hit = store.get(key)
+    moved = db.session.info.get(_MOVED)
+    if hit is not None and hit[0] == stamp and not moved:
+        return hit[1]
+    value = refresh(hit[1]) if refresh is not None and hit is not None else build()
+    if moved:  # amid writes of its own that may yet be rolled back: used, not kept
+        return value
+    with _lock:
+        store.pop(key, None)
+        store[key] = (stamp, value)
+        while len(store) > keep:
+            store.pop(next(iter(store)))
+    return value
+
+
+@event.listens_for(Session, "before_flush")
+def _writes_move_the_stamp(session, _flush_context, _instances) -> None:
+    written = [o for group in (session.new, session.dirty, session.deleted) for o in group]
+    moved = [name for name, moves in _WATCHED.items() if any(moves(o) for o in written)]
+    if not moved:
+        return
+    connection = session.connection()
+    session.info[_MOVED] = True
+    if PROPOSALS not in moved:
+        # every writer locks the proposals row first (PostgreSQL; SQLite has one writer anyway), so
+        # two transactions never wait for each other's stamp rows in opposite orders
+        table = CacheStamp.__table__
+        connection.execute(sa.select(table.c.value).where(table.c.name == PROPOSALS).with_for_update())
+    for name in moved:  # proposals first: _WATCHED's order
+        bump(connection, name)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _transaction_over(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_MOVED, None)
