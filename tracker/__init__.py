@@ -15,6 +15,7 @@ from tracker.views import register_blueprints
 from tracker.views.errors import register_error_handlers
 from tracker.views.limits import register_request_limits
 from tracker.views.security import register_security
+from tracker.web_input import TrackerRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.request_class = TrackerRequest  # no NUL characters in submitted values
     app.config.from_object(Config)
     app.config.update(from_environment())
     if test_config:
