@@ -83,3 +83,36 @@ def test_the_error_page_does_not_fail_after_a_failed_write(another_app, make_acc
     assert response.status_code == 500
     assert "오류가 발생했습니다" in response.get_data(as_text=True)
 
+
+
+def test_the_same_review_posted_twice_at_once_keeps_the_first(app, cohort, monkeypatch):
+    """The same mentor's review sent from two tabs (or two servers) at once: on PostgreSQL the second
+    insert meets the first one's row at the flush, not at the commit; it is the 'already reviewed' answer."""
+    from tracker.models import Recommendation, Review
+    from tracker.services import reviews
+
+    proposal = cohort.proposal(Stage.IN_REVIEW)
+    mentor = cohort.people["mentor"]
+    client = signed_in(app, mentor)
+    form = client.get(f"/reviews/proposals/{proposal.id}").get_data(as_text=True)
+    scores = {name: "4" for name in set(re.findall(r'name="(score_\d+)"', form))}
+    rubric_id = reviews.current_rubric(cohort.team).id
+    saved_elsewhere = []
+
+    def the_other_tab_saves_first(_proposal, _mentor):
+        """Not reviewed yet, as both checks find; then the other tab's review is committed."""
+        if not saved_elsewhere:
+            saved_elsewhere.append(True)
+            with db.engine.begin() as other:
+                other.execute(sa.insert(Review).values(
+                    proposal_id=proposal.id, mentor_id=mentor.id, rubric_id=rubric_id, round=1,
+                    recommendation=Recommendation.APPROVE, submitted_at=sa.func.now()))
+        return False
+
+    monkeypatch.setattr(reviews, "already_reviewed", the_other_tab_saves_first)
+
+    response = client.post(f"/reviews/proposals/{proposal.id}", data={"recommendation": "approve", **scores})
+
+    assert response.status_code == 302 and f"/proposals/{proposal.id}" in response.headers["Location"]
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(Review.id)).where(Review.proposal_id == proposal.id)) == 1
