@@ -151,6 +151,10 @@ def main() -> int:
                           f"{row['50%']} | {row['95%']} | {row['Failure Count']} |")
         for problem in problems:
             print(f"  PROBLEM {problem}")
+        for server in servers:
+            if server.first_trace():
+                print("  the first stack trace in a server log ends:\n" + server.first_trace())
+                break
         return 0 if not problems else 1
     finally:
         for server in servers:
