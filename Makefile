@@ -8,7 +8,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 export FLASK_APP := app
 
-.PHONY: run serve setup install test test-deps browser-deps translations extract-messages bench clean
+.PHONY: run serve setup install test test-deps browser-deps translations extract-messages bench reliability clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,13 @@ test: test-deps
 # Writes bench/results/; exits non-zero when a target is missed (see README, Benchmark).
 bench: $(VENV)/.installed-bench translations
 	$(BIN)/python bench/run.py
+
+# Concurrency, a database cut, two servers on one PostgreSQL and Redis, and a load test
+# (reliability/run.py; see README, Production). Needs PostgreSQL and Redis on 127.0.0.1;
+# RELIABILITY_DATABASE_URL names a database of its own (emptied), RELIABILITY_REDIS_URL a Redis
+# database (flushed). Exits non-zero on any failure.
+reliability: $(VENV)/.installed-bench translations
+	$(BIN)/python reliability/run.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

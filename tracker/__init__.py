@@ -15,6 +15,7 @@ from tracker.views import register_blueprints
 from tracker.views.errors import register_error_handlers
 from tracker.views.limits import register_request_limits
 from tracker.views.security import register_security
+from tracker.web_input import TrackerRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.request_class = TrackerRequest  # no NUL characters in submitted values
     app.config.from_object(Config)
     app.config.update(from_environment())
     if test_config:
@@ -80,6 +82,7 @@ def _configure_secret_key(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
+    app.teardown_appcontext(_end_database_session)  # runs before Flask-SQLAlchemy's own
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -91,6 +94,16 @@ def register_extensions(app: Flask) -> None:
             sa.event.listen(db.engine, "connect", _sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
         if app.config["QUERY_COUNT_HEADER"]:
             register_query_count(app, db.engine)
+
+
+def _end_database_session(_error) -> None:
+    """End the request's session. When the database went away after the last query (the page is
+    already made), the closing ROLLBACK fails: drop the connection instead of failing the answer."""
+    try:
+        db.session.remove()
+    except sa.exc.DBAPIError:
+        db.session().invalidate()
+        db.session.remove()
 
 
 def _sqlite_pragmas(busy_timeout_ms: int):

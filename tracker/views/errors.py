@@ -2,6 +2,7 @@
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.extensions import db, login_manager
 from tracker.services.errors import DATABASE_UNAVAILABLE, NotAllowed, NotFound
@@ -15,7 +16,7 @@ def register_error_handlers(app: Flask) -> None:
             return render_template(f"errors/{status}.html"), status
         return handler
 
-    for status in (400, 403, 404, 405, 429, 500):
+    for status in (400, 403, 404, 405, 429):
         app.register_error_handler(status, page(status))
     app.register_error_handler(NotFound, page(404))
     app.register_error_handler(NotAllowed, page(403))
@@ -29,15 +30,35 @@ def register_error_handlers(app: Flask) -> None:
     def form_expired(_error):
         return render_template("errors/csrf.html"), 400
 
+    app.register_error_handler(500, server_error)
+    app.register_error_handler(StaleDataError, changed_meanwhile)
     for error in DATABASE_UNAVAILABLE:
         app.register_error_handler(error, database_unavailable)
 
 
-def database_unavailable(_error):
+def _end_transaction() -> None:
+    """Roll back what the request began (the error pages read the database for the menu); when
+    the connection itself is gone, drop the session instead."""
     try:
         db.session.rollback()
     except SQLAlchemyError:
         db.session.remove()
+
+
+def server_error(_error):
+    _end_transaction()  # after a failed write the session refuses every query until rolled back
+    return render_template("errors/500.html"), 500
+
+
+def changed_meanwhile(_error):
+    """Two people changed the same proposal at once (e.g. both moved it): the later change found a
+    newer version than it read, and nothing of it was written."""
+    _end_transaction()
+    return render_template("errors/409.html"), 409
+
+
+def database_unavailable(_error):
+    _end_transaction()
     # Rendered as for a signed-out visitor: the menu would otherwise ask the database for the
     # account and its unread count, and fail again.
     login_manager._update_request_context_with_user()

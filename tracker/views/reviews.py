@@ -42,15 +42,14 @@ def review(proposal_id: int):
         try:
             reviews.submit_review(proposal, mentor=current_user, scores=scores, comment=form.comment.data,
                                   recommendation=Recommendation(form.recommendation.data))
+            db.session.commit()
         except ValidationFailed as failure:
             show_reasons(form, failure)
+        except IntegrityError:  # the same review posted twice at once (met at the flush or the commit)
+            db.session.rollback()
+            flash(_("You have already reviewed this round of the proposal."), "info")
+            return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="reviews"))
         else:
-            try:
-                db.session.commit()
-            except IntegrityError:  # the same review posted twice at once: the first one counts
-                db.session.rollback()
-                flash(_("You have already reviewed this round of the proposal."), "info")
-                return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="reviews"))
             flash(_("Thank you: your review is saved and the authors are notified."), "info")
             return redirect(url_for("reviews.index"))
     db.session.commit()  # a default rubric made on first use
