@@ -8,7 +8,9 @@ RELIABILITY_SHARED (JSON: member staff ID -> their subcommittee's proposals open
 
 Expected answers are not errors but are counted on their own lines: "edit: conflict" (a stale
 save answered with the conflict page) and "review: moved meanwhile" (another mentor sent it back
-first), "edit: not open now" (it went on to review meanwhile). Anything else that is not 200 (pages) or 302 (saves) is a failure.
+first), "edit: not open now" (it went on to review meanwhile), "review: already reviewed" (two simulated
+people share a mentor account and reviewed the same round at once; the app answers with its form
+and "이 제안의 이번 회차는 이미 검토했습니다."). Anything else that is not 200 (pages) or 302 (saves) is a failure.
 """
 import itertools
 import json
@@ -26,6 +28,7 @@ PASSWORD = os.environ.get("RELIABILITY_PASSWORD", "")
 PROPOSALS = [int(p) for p in os.environ.get("RELIABILITY_PROPOSALS", "").split(",") if p]
 # member staff ID -> the shared proposals of their subcommittee that were open for editing at the start
 SHARED = json.loads(os.environ.get("RELIABILITY_SHARED", "{}"))
+ALREADY_REVIEWED = "이 제안의 이번 회차는 이미 검토했습니다."  # the review form says so (Korean, the default)
 _host_turn = itertools.count()
 _account_turn = {role: itertools.count() for role in ("member", "mentor", "manager")}
 
@@ -195,6 +198,10 @@ class Mentor(Person):
             if response.status_code in (403, 409):
                 response.success()
                 self.expected("review: moved meanwhile")
+            elif response.status_code == 200 and ALREADY_REVIEWED in response.text:
+                # two simulated people signed in as the same mentor reviewed it at the same time
+                response.success()
+                self.expected("review: already reviewed")
             elif response.status_code != 302:
                 response.failure(f"status {response.status_code}")
 
