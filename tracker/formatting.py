@@ -103,6 +103,12 @@ def subcommittee_name(subcommittee) -> str:
     return subcommittee.name_ko
 
 
+def person_label(user) -> str:
+    """A name in a list of accounts, with what tells two 김민지 apart."""
+    detail = user.department or user.email or user.staff_id
+    return f"{user.name} ({detail})" if detail else user.name
+
+
 def criterion_name(criterion: dict) -> str:
     """An event criterion ({"name_ko", "name_en"}) in the reader's language."""
     if current_language() == "en" and criterion.get("name_en"):

@@ -22,7 +22,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('team_id', sa.Integer(), nullable=False),
     sa.Column('held_on', sa.Date(), nullable=False),
-    sa.Column('starts_at', sa.String(length=5), nullable=True),
+    sa.Column('starts_at', sa.Time(), nullable=True),
     sa.Column('place', sa.String(length=200), nullable=True),
     sa.Column('minutes_per_slot', sa.Integer(), nullable=False),
     sa.Column('criteria', sa.JSON(), nullable=False),

@@ -1,8 +1,9 @@
 """Forms of the presentation event: the event itself, its running order, judges, scores, selection."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, EmailField, FieldList, FormField, HiddenField, IntegerField, SelectField,
+from wtforms import (DateField, EmailField, FieldList, FormField, IntegerField, SelectChoice, SelectField,
                      StringField, TextAreaField, TimeField)
+from wtforms.widgets import HiddenInput
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from tracker.forms.calendar import _id, _in_our_years
@@ -58,8 +59,10 @@ class DecisionEntry(FlaskForm):
     class Meta:
         csrf = False
 
-    proposal_id = HiddenField()
-    decision = SelectField(_l("Decision"), validate_choice=True)
+    proposal_id = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=2147483647)])
+    decision = SelectField(_l("Decision"), validate_choice=True, choices=[
+        SelectChoice("", _l("— not decided —")), SelectChoice("select", _l("Selected")),
+        SelectChoice("not_select", _l("Not selected"))])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 

@@ -3,7 +3,7 @@
 A score is one row per judge × proposal × criterion, so judges saving at the same moment never
 touch the same row and a field saved is never overwritten by another judge's save.
 """
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -19,7 +19,7 @@ class PresentationEvent(CreatedAtMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(sa.ForeignKey("team.id", ondelete="CASCADE"), unique=True)
     held_on: Mapped[date]
-    starts_at: Mapped[str | None] = mapped_column(sa.String(5))  # "14:00", local time of the day
+    starts_at: Mapped[time | None]  # local time of the day
     place: Mapped[str | None] = mapped_column(sa.String(200))
     minutes_per_slot: Mapped[int] = mapped_column(default=15)
     # [{"key", "name_ko", "name_en", "weight"}]: fixed once the first score is saved.

@@ -115,8 +115,7 @@ class FollowUpRow:
     overdue: bool
 
 
-def follow_up_rows(allowed: sa.ColumnElement[bool], *, team_id: int | None = None,
-                   today: date | None = None) -> list[FollowUpRow]:
+def follow_up_rows(allowed: sa.ColumnElement[bool], *, team_id: int | None = None) -> list[FollowUpRow]:
     """Every selected proposal (of every cohort, or of one team) the condition lets through,
     newest cohort first. The condition is a permissions rule: ``followed_proposals`` for the
     follow-up list, ``visible_proposals`` for a team's results book."""
@@ -127,7 +126,7 @@ def follow_up_rows(allowed: sa.ColumnElement[bool], *, team_id: int | None = Non
              .order_by(Team.cohort.desc(), Proposal.title))
     if team_id is not None:
         query = query.where(Proposal.team_id == team_id)
-    cutoff = datetime.combine(today or date.today(), datetime.min.time()).astimezone() - timedelta(days=OVERDUE_DAYS)
+    cutoff = utcnow() - timedelta(days=OVERDUE_DAYS)
     rows = []
     for proposal, handoff in db.session.execute(query).unique():
         last = handoff.updated_at if handoff else proposal.updated_at

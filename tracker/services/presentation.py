@@ -38,7 +38,7 @@ def save_event(team: Team, *, held_on: date, starts_at: time | None, place: str 
         raise NotAllowed("only managers run the presentation event")
     event = event_of(team) or PresentationEvent(team=team, criteria=[dict(c) for c in DEFAULT_CRITERIA])
     event.held_on = held_on
-    event.starts_at = starts_at.strftime("%H:%M") if starts_at else None
+    event.starts_at = starts_at
     event.place = (place or "").strip() or None
     event.minutes_per_slot = minutes_per_slot
     team.presentation_on = held_on
@@ -117,7 +117,7 @@ class TimedSlot:
 
 def timetable(event: PresentationEvent) -> list[TimedSlot]:
     """The running order with each presentation's time, counted from the event's start."""
-    clock = datetime.combine(event.held_on, time.fromisoformat(event.starts_at)) if event.starts_at else None
+    clock = datetime.combine(event.held_on, event.starts_at) if event.starts_at else None
     timed = []
     for number, slot in enumerate(event.slots, start=1):
         minutes = slot.minutes or event.minutes_per_slot
@@ -128,6 +128,13 @@ def timetable(event: PresentationEvent) -> list[TimedSlot]:
         timed.append(TimedSlot(slot, number, clock.strftime("%H:%M"), end.strftime("%H:%M")))
         clock = end
     return timed
+
+
+def judge_candidates(event: PresentationEvent) -> list[User]:
+    """Active accounts that are not yet judges of this event (any role, or none)."""
+    judging = sa.select(EventJudge.user_id).where(EventJudge.event_id == event.id)
+    return list(db.session.scalars(sa.select(User).where(User.is_active.is_(True), User.id.not_in(judging))
+                                   .order_by(User.name)))
 
 
 def add_judge(event: PresentationEvent, user: User, *, actor: User, external: bool = False) -> EventJudge:

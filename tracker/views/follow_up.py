@@ -8,6 +8,7 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from tracker import permissions
+from tracker.formatting import person_label
 from tracker.forms.follow_up import DecisionForm, HandoffForm, ProgressNoteForm, ResponseForm
 from tracker.services import archive, follow_up, results, workflow
 from tracker.views.support import attempt, flash_form_errors, team_or_403
@@ -119,7 +120,7 @@ def panel(proposal) -> dict | None:
     if any(m.action == "hand_off" for m in workflow.allowed_moves(current_user, proposal)):
         handoff_form = HandoffForm(department=proposal.department)
         handoff_form.liaison_id.choices = [SelectChoice("", _("— none yet —"))] + [
-            SelectChoice(u.id, f"{u.name} ({u.department})" if u.department else u.name) for u in follow_up.liaison_choices()]
+            SelectChoice(u.id, person_label(u)) for u in follow_up.liaison_choices()]
     decision_form = None
     decisions = follow_up.decisions_open_to(current_user, proposal)
     if decisions:

@@ -29,10 +29,10 @@ def index():
 @bp.get(EVENT)
 def sheet_list(event_id: int):
     event = _judged_event(event_id)
-    scores = presentation.scores_by(event, current_user)
+    scores, slots = presentation.scores_by(event, current_user), presentation.timetable(event)
     done = {s.slot.proposal_id: sum(1 for c in event.criteria if (s.slot.proposal_id, c["key"]) in scores)
-            for s in presentation.timetable(event)}
-    return render_template("judging/list.html", event=event, slots=presentation.timetable(event), done=done)
+            for s in slots}
+    return render_template("judging/list.html", event=event, slots=slots, done=done)
 
 
 @bp.route(EVENT + "/<int(min=1, max=1000):number>", methods=["GET", "POST"])

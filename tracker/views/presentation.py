@@ -1,7 +1,5 @@
 """The presentation event as the manager runs it: date and place, running order, judges, the
 printed programme, live scoring status, and the ranking from which the selection is recorded."""
-from datetime import time
-
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -9,6 +7,7 @@ from wtforms import SelectChoice
 
 from tracker import permissions
 from tracker.extensions import db
+from tracker.formatting import person_label
 from tracker.forms.presentation import (EventForm, ExternalJudgeForm, JudgeAddForm, OrderForm, SelectionForm,
                                         SlotAddForm, SlotMinutesForm, SlotMoveForm)
 from tracker.services import accounts, presentation, selection
@@ -35,7 +34,7 @@ def _back(event):
 def manage(team_id: int):
     team = team_or_403(permissions.can_manage_event)
     event = presentation.event_of(team)
-    form = EventForm(data=_event_values(event, team))
+    form = EventForm(obj=event) if event else EventForm(held_on=team.presentation_on)
     if form.validate_on_submit():
         presentation.save_event(team, held_on=form.held_on.data, starts_at=form.starts_at.data,
                                 place=form.place.data, minutes_per_slot=form.minutes_per_slot.data,
@@ -48,26 +47,11 @@ def manage(team_id: int):
         add_form = SlotAddForm()
         add_form.proposal_id.choices = [SelectChoice(p.id, p.title) for p in presentation.slot_candidates(event)]
         judge_form = JudgeAddForm()
-        judge_form.user_id.choices = [SelectChoice(u.id, _person(u))
-                                      for u in accounts.list_accounts()
-                                      if u.is_active and all(j.user_id != u.id for j in event.judges)]
+        judge_form.user_id.choices = [SelectChoice(u.id, person_label(u)) for u in presentation.judge_candidates(event)]
         extra = dict(slots=presentation.timetable(event), add_form=add_form, judge_form=judge_form,
                      external_form=ExternalJudgeForm(), move_form=SlotMoveForm(), minutes_form=SlotMinutesForm(),
                      order_form=OrderForm())
     return render_template("presentation/manage.html", team=team, event=event, form=form, **extra)
-
-
-def _person(user) -> str:
-    """A name in a list of accounts, with what tells two 김민지 apart."""
-    detail = user.department or user.email or user.staff_id
-    return f"{user.name} ({detail})" if detail else user.name
-
-
-def _event_values(event, team) -> dict:
-    if event is None:
-        return {"held_on": team.presentation_on, "minutes_per_slot": 15}
-    return {"held_on": event.held_on, "starts_at": time.fromisoformat(event.starts_at) if event.starts_at else None,
-            "place": event.place, "minutes_per_slot": event.minutes_per_slot}
 
 
 @bp.post(EVENT + "/slots")
@@ -211,12 +195,9 @@ def ranking(event_id: int):
     if request.method == "GET":
         for row in rows:
             form.entries.append_entry({"proposal_id": row.proposal.id, "decision": "", "note": ""})
-    for entry in form.entries:
-        entry.decision.choices = [SelectChoice("", _("— not decided —")), SelectChoice("select", _("Selected")),
-                                  SelectChoice("not_select", _("Not selected"))]
     if form.validate_on_submit():
-        decisions = {_entry_id(e): (e.decision.data, e.note.data) for e in form.entries
-                     if e.decision.data and _entry_id(e)}
+        decisions = {e.proposal_id.data: (e.decision.data, e.note.data) for e in form.entries
+                     if e.decision.data and e.proposal_id.data}
         try:
             moved = selection.record_selection(event, decisions, actor=current_user)
         except ValidationFailed as failure:
@@ -226,10 +207,6 @@ def ranking(event_id: int):
             db.session.commit()
             flash(_("Selection recorded for %(num)d proposal(s); the authors are notified.", num=moved), "info")
             return redirect(url_for("presentation.ranking", event_id=event.id))
-    entries = {_entry_id(e): e for e in form.entries if _entry_id(e)}
+    entries = {e.proposal_id.data: e for e in form.entries if e.proposal_id.data}
     return render_template("presentation/ranking.html", event=event, rows=rows, form=form, entries=entries)
 
-
-def _entry_id(entry) -> int | None:
-    text = str(entry.proposal_id.data or "")
-    return int(text) if text.isdigit() and len(text) < 10 else None
