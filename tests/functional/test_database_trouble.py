@@ -189,3 +189,18 @@ def test_commands_say_when_the_database_cannot_be_reached():
     assert result.exit_code == 1
     assert "데이터베이스에 연결할 수 없어 아무것도 하지 않았습니다" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_database_going_away_while_an_error_page_reads_its_menu_gives_the_try_again_page(
+        another_app, make_account, monkeypatch):
+    member = make_account(Role.MEMBER, name="김민지")
+    app = another_app(WTF_CSRF_ENABLED=False)
+    client = signed_in_client(app, member)
+    assert client.get("/accounts/").status_code == 403
+
+    def gone(*_args):  # the connection dies after the view refused, while the 403 page reads the menu
+        raise sa.exc.OperationalError("SELECT count(*) FROM notification", {}, Exception("server closed"))
+
+    monkeypatch.setattr("tracker.services.notifications.unread_count", gone)
+    response = client.get("/accounts/")
+    assert response.status_code == 503 and TRY_AGAIN in text_of(response)

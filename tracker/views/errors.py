@@ -13,7 +13,7 @@ RETRY_AFTER_SECONDS = 10
 def register_error_handlers(app: Flask) -> None:
     def page(status: int):
         def handler(_error):
-            return render_template(f"errors/{status}.html"), status
+            return _error_page(f"errors/{status}.html", status)
         return handler
 
     for status in (400, 403, 404, 405, 429):
@@ -24,16 +24,25 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(413)
     def too_large(_error):
         limit = current_app.config["MAX_CONTENT_LENGTH"]
-        return render_template("errors/413.html", limit_mb=limit and limit // (1024 * 1024)), 413
+        return _error_page("errors/413.html", 413, limit_mb=limit and limit // (1024 * 1024))
 
     @app.errorhandler(CSRFError)
     def form_expired(_error):
-        return render_template("errors/csrf.html"), 400
+        return _error_page("errors/csrf.html", 400)
 
     app.register_error_handler(500, server_error)
     app.register_error_handler(StaleDataError, changed_meanwhile)
     for error in DATABASE_UNAVAILABLE:
         app.register_error_handler(error, database_unavailable)
+
+
+def _error_page(template: str, status: int, **context):
+    """An error page; if the database goes away while its menu is read (the unread count, open
+    judging), the try-again page instead of a bare 500 from inside the error handler."""
+    try:
+        return render_template(template, **context), status
+    except DATABASE_UNAVAILABLE as error:
+        return database_unavailable(error)
 
 
 def _end_transaction() -> None:
@@ -47,14 +56,14 @@ def _end_transaction() -> None:
 
 def server_error(_error):
     _end_transaction()  # after a failed write the session refuses every query until rolled back
-    return render_template("errors/500.html"), 500
+    return _error_page("errors/500.html", 500)
 
 
 def changed_meanwhile(_error):
     """Two people changed the same proposal at once (e.g. both moved it): the later change found a
     newer version than it read, and nothing of it was written."""
     _end_transaction()
-    return render_template("errors/409.html"), 409
+    return _error_page("errors/409.html", 409)
 
 
 def database_unavailable(_error):
