@@ -37,6 +37,7 @@ class Config:
     SESSION_REFRESH_EACH_REQUEST = True
     REMEMBER_COOKIE_DURATION = timedelta(0)  # "remember me" is off
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    KEEP_PAGES = True  # busy read pages kept in memory until the next write (tracker/views/kept_pages.py)
 
     PASSWORD_MIN_LENGTH = 10
     RATELIMIT_STORAGE_URI = "memory://"
@@ -56,6 +57,8 @@ def from_environment() -> dict:
     settings = {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}
     if os.environ.get("TRACKER_QUERY_COUNT_HEADER"):  # the benchmark's X-Query-Count header
         settings["QUERY_COUNT_HEADER"] = os.environ["TRACKER_QUERY_COUNT_HEADER"] == "1"
+    if os.environ.get("TRACKER_KEEP_PAGES"):  # 0: every page drawn afresh (to compare)
+        settings["KEEP_PAGES"] = os.environ["TRACKER_KEEP_PAGES"] == "1"
     if os.environ.get("TRUSTED_PROXIES"):
         settings["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
     return settings

@@ -101,7 +101,7 @@ def restore_backup(path: str | Path, *, replace: bool = False) -> BackupSummary:
         if table in tables:
             rows += _insert(table, *tables[table])
     _reset_sequences()
-    for name in (stamps.PROPOSALS, stamps.REVIEWS):  # every process's caches are now stale
+    for name in (stamps.PROPOSALS, stamps.REVIEWS, stamps.PAGES):  # every process's caches are now stale
         stamps.bump(name=name)
     db.session.flush()
     return BackupSummary(len(tables), rows, bool(document.get("with_passwords")),

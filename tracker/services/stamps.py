@@ -11,6 +11,9 @@ newer stamp is already committed, so the next request rebuilds it. Without a sta
 database filled by other means, before the first write) nothing is kept, nor while the session's
 own transaction has moved a stamp (it may yet roll back).
 
+A third stamp, ``pages``, moves with every write of any kind (a flush, or an INSERT, UPDATE or
+DELETE run through the session): whole rendered pages are kept against it (tracker/views/kept_pages.py).
+
 Caches live in the process (each server worker has its own) and per app.
 """
 import random
@@ -29,6 +32,7 @@ from tracker.models import (
 
 PROPOSALS = "proposals"
 REVIEWS = "reviews"
+PAGES = "pages"
 
 
 def _moves_proposals(written) -> bool:
@@ -72,6 +76,35 @@ def _read(names: tuple[str, ...]) -> tuple | None:
     return tuple(found[n] for n in names) if len(found) == len(names) else None
 
 
+def lookup(key: tuple, names: tuple[str, ...] = (PROPOSALS,)):
+    """``(stamps, value)``: the value kept for ``key`` if it was built at today's stamps, else None.
+    Pass the stamps to ``remember`` with a value built now. Stamps of None: nothing can be kept."""
+    stamp = _read(names)
+    if stamp is None:
+        return None, None
+    with _lock:
+        hit = _store(key).get(key)
+    if hit is not None and hit[0] == stamp and not db.session.info.get(_MOVED):
+        return stamp, hit[1]
+    return stamp, None
+
+
+def remember(key: tuple, stamp: tuple | None, value, at_most: int = _KEPT) -> None:
+    """Keep ``value`` for ``key`` at the stamps ``lookup`` read (unless this transaction moved one)."""
+    if stamp is None or db.session.info.get(_MOVED):  # amid writes of its own that may yet roll back
+        return
+    store = _store(key)
+    with _lock:
+        store.pop(key, None)
+        store[key] = (stamp, value)
+        while len(store) > at_most:
+            store.pop(next(iter(store)))
+
+
+def _store(key: tuple) -> dict:
+    return current_app.extensions.setdefault("tracker.stamped_cache", {}).setdefault(key[0], {})
+
+
 def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,), keep: int = _KEPT, refresh=None):
     """``build()``'s value for ``key``, kept until one of the stamps moves (not kept without them).
 
@@ -79,37 +112,43 @@ def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,), keep: int =
     built, so that one kind (say, search counts) never pushes out another (the gram index).
     With ``refresh``, a value kept at an older stamp is brought up to date by ``refresh(old)``
     (which must not change ``old``: other requests may be reading it) instead of built again."""
-    stamp = _read(names)
+    stamp, value = lookup(key, names)
+    if value is not None:
+        return value
     if stamp is None:
         return build()
-    store = current_app.extensions.setdefault("tracker.stamped_cache", {}).setdefault(key[0], {})
-    with _lock:
-        hit = store.get(key)
-    moved = db.session.info.get(_MOVED)
-    if hit is not None and hit[0] == stamp and not moved:
-        return hit[1]
-    value = refresh(hit[1]) if refresh is not None and hit is not None else build()
-    if moved:  # amid writes of its own that may yet be rolled back: used, not kept
-        return value
-    with _lock:
-        store.pop(key, None)
-        store[key] = (stamp, value)
-        while len(store) > keep:
-            store.pop(next(iter(store)))
+    if refresh is not None:
+        with _lock:
+            old = _store(key).get(key)
+        value = refresh(old[1]) if old is not None else build()
+    else:
+        value = build()
+    remember(key, stamp, value, keep)
     return value
 
 
 @event.listens_for(Session, "before_flush")
 def _writes_move_the_stamp(session, _flush_context, _instances) -> None:
     written = [o for group in (session.new, session.dirty, session.deleted) for o in group]
-    moved = [name for name, moves in _WATCHED.items() if any(moves(o) for o in written)]
-    if not moved:
-        return
+    if written:
+        _move(session, [name for name, moves in _WATCHED.items() if any(moves(o) for o in written)])
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _statements_move_the_pages_stamp(state) -> None:
+    """INSERT, UPDATE and DELETE run through the session pass by the flush: they move ``pages``."""
+    if state.is_insert or state.is_update or state.is_delete:
+        _move(state.session, [])
+
+
+def _move(session, moved: list[str]) -> None:
+    moved = [*moved, PAGES]
     connection = session.connection()
     session.info[_MOVED] = True
     if PROPOSALS not in moved:
         # every writer locks the proposals row first (PostgreSQL; SQLite has one writer anyway), so
-        # two transactions never wait for each other's stamp rows in opposite orders
+        # two transactions never wait for each other's stamp rows in opposite orders; writes are
+        # short, and one at a time is what SQLite does anyway
         table = CacheStamp.__table__
         connection.execute(sa.select(table.c.value).where(table.c.name == PROPOSALS).with_for_update())
     for name in moved:  # proposals first: _WATCHED's order

@@ -12,6 +12,7 @@ from tracker.formatting import kdate_short, label, subcommittee_name
 from tracker.services import archive, board, exports, follow_up, workflow
 from tracker.services.errors import ValidationFailed
 from tracker.views.downloads import spreadsheet
+from tracker.views.kept_pages import kept_page
 from tracker.views.navigation import is_local_path
 from tracker.views.support import team_or_403
 
@@ -36,6 +37,7 @@ def _charts(team, page):
 
 
 @bp.get("/teams/<int(max=2147483647):team_id>/board")
+@kept_page
 def show(team_id: int):
     team = team_or_403(permissions.can_view_team)
     form, page = _board(team)
@@ -46,6 +48,7 @@ def show(team_id: int):
 
 
 @bp.get("/teams/<int(max=2147483647):team_id>/report")
+@kept_page
 def report(team_id: int):
     team = team_or_403(permissions.can_view_team)
     form, page = _board(team)
@@ -84,6 +87,7 @@ def export(team_id: int, fmt: str):
 
 
 @bp.get("/overview")
+@kept_page
 def overview():
     return render_template("board/overview.html", outcomes=board.overview(current_user),
                            stages=board.BOARD_STAGES, outcome_stages=board.OUTCOME_STAGES)
