@@ -7,52 +7,54 @@ the importer removes it again.
 import csv
 import io
 import json
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
+import sqlalchemy as sa
+import xlsxwriter
 
 from tracker.importers.mapping import HEADER_ALIASES
 from tracker.importers.readers import file_format
-from tracker.models import Proposal, Team
+from tracker.extensions import db
+from tracker.models import Proposal, ProposalAuthor, Subcommittee, Team, User
 from tracker.services import archive
 from tracker.vocabulary import STAGE_LABELS
 
 COLUMNS = ("source_key", "team", "subcommittee", "title", "summary", "problem", "proposal_text",
            "expected_effect", "beneficiaries", "budget_krw", "department", "stage", "authors",
            "notes", "created_on")
+_PLAIN = tuple(c for c in COLUMNS if c not in ("team", "subcommittee", "authors"))  # the proposal's own columns
 HEADERS = [HEADER_ALIASES[c][0] for c in COLUMNS]
 _WIDTHS = {"title": 30, "summary": 40, "problem": 40, "proposal_text": 40, "expected_effect": 40,
            "notes": 30, "team": 16, "subcommittee": 16, "department": 16}
 
 
 def proposal_rows(team: Team | None = None) -> list[dict]:
-    return rows_of(archive.proposals_for_export(team))
+    return rows_of(archive.export_query(team))
 
 
-def rows_of(proposals: list[Proposal]) -> list[dict]:
-    return [_row(p) for p in proposals]
-
-
-def _row(p: Proposal) -> dict:
-    return {
-        "source_key": p.source_key or "",
-        "team": p.team.name,
-        "subcommittee": p.subcommittee.name_ko if p.subcommittee else "",
-        "title": p.title,
-        "summary": p.summary,
-        "problem": p.problem,
-        "proposal_text": p.proposal_text,
-        "expected_effect": p.expected_effect,
-        "beneficiaries": p.beneficiaries,
-        "budget_krw": p.budget_krw,
-        "department": p.department,
-        "stage": STAGE_LABELS[p.stage][0],
-        "authors": ", ".join(p.author_names),
-        "notes": p.notes,
-        "created_on": p.created_on,
-    }
+def rows_of(query: sa.Select) -> list[dict]:
+    """The rows of the proposals ``query`` (a ``select(Proposal)``) chooses, in its order: read as
+    plain columns in two queries, since building 10,000 objects costs more than writing the file."""
+    team = sa.select(Team.name).where(Team.id == Proposal.team_id).scalar_subquery()
+    subcommittee = sa.select(Subcommittee.name_ko).where(Subcommittee.id == Proposal.subcommittee_id).scalar_subquery()
+    fields = [getattr(Proposal, c) for c in _PLAIN]
+    found = db.session.execute(query.with_only_columns(Proposal.id, team, subcommittee, *fields)).all()
+    authors = defaultdict(list)
+    for proposal_id, name in db.session.execute(
+            sa.select(ProposalAuthor.proposal_id, sa.func.coalesce(User.name, ProposalAuthor.name, ""))
+            .outerjoin(User, User.id == ProposalAuthor.user_id)
+            .where(ProposalAuthor.proposal_id.in_(query.with_only_columns(Proposal.id).order_by(None)))
+            .order_by(ProposalAuthor.proposal_id, ProposalAuthor.position, ProposalAuthor.id)):
+        authors[proposal_id].append(name)
+    rows = []
+    for proposal_id, team_name, subcommittee_name, *values in found:
+        row = dict(zip(_PLAIN, values))
+        row.update(source_key=row["source_key"] or "", team=team_name, subcommittee=subcommittee_name or "",
+                   stage=STAGE_LABELS[row["stage"]][0], authors=", ".join(authors[proposal_id]))
+        rows.append(row)
+    return rows
 
 
 def _cell(value):
@@ -81,16 +83,17 @@ def write_json(rows: list[dict]) -> bytes:
 
 
 def write_xlsx(rows: list[dict]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("제안")
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = _WIDTHS.get(column, 12)
-    sheet.freeze_panes = "A2"
-    sheet.append(HEADERS)
-    for row in rows:
-        sheet.append([_cell(row[c]) for c in COLUMNS])
     out = io.BytesIO()
-    book.save(out)
+    # text stays text: no formulas, links or numbers made of what people typed
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
+    sheet = book.add_worksheet("제안")
+    for index, column in enumerate(COLUMNS):
+        sheet.set_column(index, index, _WIDTHS.get(column, 12))
+    sheet.freeze_panes(1, 0)
+    sheet.write_row(0, 0, HEADERS)
+    for number, row in enumerate(rows, start=1):
+        sheet.write_row(number, 0, [_cell(row[c]) for c in COLUMNS])
+    book.close()
     return out.getvalue()
 
 

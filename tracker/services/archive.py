@@ -262,14 +262,9 @@ def proposal_page(proposal_id: int) -> ProposalPage:
     )
 
 
-def proposals_for_export(team: Team | None = None) -> list[Proposal]:
-    """Every proposal (or one team's), with what an export writes loaded in three queries."""
-    query = (
-        sa.select(Proposal)
-        .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles))
-        .order_by(Proposal.team_id, Proposal.id)
-    )
+def export_query(team: Team | None = None) -> sa.Select:
+    """Every proposal (or one team's), by team, for an export (tracker.importers.writers.rows_of)."""
+    query = sa.select(Proposal).order_by(Proposal.team_id, Proposal.id)
     if team is not None:
         query = query.where(Proposal.team_id == team.id)
-    return list(db.session.scalars(query))
+    return query
