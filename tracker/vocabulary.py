@@ -3,6 +3,7 @@
 Korean office documents write 청년‧인구 with U+2027, but also ·, ㆍ, ・, / or a plain space;
 English names come with "and", "&" or neither. ``normalise_label`` folds all of these away.
 """
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ _PUNCTUATION = re.compile(r"[^\w]+")
 _ENGLISH_FILLERS = {"and", "the", "of"}
 
 
+@functools.lru_cache(maxsize=4096)  # an import folds the same few stage and subcommittee names on every row
 def normalise_label(text: str) -> str:
     """Fold a label for matching: width, case, separators, stray spaces and English fillers."""
     # Split first: NFKC would turn ㆍ (U+318D) into a combining jamo that is no longer a separator.

@@ -39,6 +39,9 @@ def cell_text(value) -> str:
     """A cell as text: numbers without a spurious .0, lists joined, an export's guard removed."""
     if value is None:
         return ""
+    if isinstance(value, str):  # most cells: the same as below, without the regular expression
+        text = value.strip()
+        return text[1:] if len(text) > 1 and text[0] == "'" and text[1] in "=+-@" else text
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, list):

@@ -45,6 +45,9 @@ TEXT_FIELDS = ("title", "summary", "problem", "proposal_text", "expected_effect"
                "beneficiaries", "department", "notes")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _AUTHOR_SPLIT = re.compile(r"[,;/\n]+")
+_BUDGET_NOISE = re.compile(r"[\s,₩]|원$|krw$")
+_DIGITS = re.compile(r"\d+")
+_SMALL_AMOUNT = re.compile(r"(?:(\d+(?:\.\d+)?)?(천))?(?:(\d+(?:\.\d+)?)?(백))?(\d+(?:\.\d+)?)?")
 _DATE_PATTERNS = (
     # 2025-03-01, 2025.3.1., 2025/03/01, 2025년 3월 1일, with an optional time after it
     re.compile(r"^(\d{4})\s*[-./년]\s*(\d{1,2})\s*[-./월]\s*(\d{1,2})\s*[.일]?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"),
@@ -73,10 +76,10 @@ def parse_budget(value) -> int | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         total = value
     else:
-        text = re.sub(r"[\s,₩]|원$|krw$", "", _text(value).casefold())
+        text = _BUDGET_NOISE.sub("", _text(value).casefold())
         if not text:
             return None
-        total = int(text) if re.fullmatch(r"\d+", text) else _korean_amount(text)
+        total = int(text) if _DIGITS.fullmatch(text) else _korean_amount(text)
     if not math.isfinite(total) or total < 0 or total != int(total) or total > MAX_BUDGET_KRW:
         raise ValueError  # negative, a fraction of a won, or beyond any budget
     return int(total)
@@ -93,7 +96,7 @@ def _korean_amount(text: str) -> float:
 
 
 def _small_amount(text: str) -> float:
-    match = re.fullmatch(r"(?:(\d+(?:\.\d+)?)?(천))?(?:(\d+(?:\.\d+)?)?(백))?(\d+(?:\.\d+)?)?", text)
+    match = _SMALL_AMOUNT.fullmatch(text)
     if not match or not text:
         raise ValueError
     thousands, has_thousands, hundreds, has_hundreds, ones = match.groups()
@@ -147,12 +150,13 @@ def map_row(row_no: int, raw: dict, headers: dict[str, str]) -> tuple[IdeaRecord
         errors.append(RowError(row_no, _header_of(headers, field), message))
 
     text = {f: _text(v) for f, v in cells.items() if f not in ("budget_krw", "created_on")}
+    controls = _CONTROL.search("".join(text.values())) is not None  # looked for field by field only if found
     for field, value in text.items():
         limit = MAX_LENGTHS.get(field)
         if limit and len(value) > limit:
             fail(field, _("Too long: at most %(limit)d characters (this has %(count)d).",
                           limit=limit, count=len(value)))
-        elif _CONTROL.search(value):
+        elif controls and _CONTROL.search(value):
             fail(field, _("Contains control characters that cannot be stored."))
     if not text.get("title"):
         fail("title", _("The title is empty."))
