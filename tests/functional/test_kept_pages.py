@@ -4,6 +4,7 @@ tokens and messages stay each browser's own."""
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
 from tests.functional.cohort import make_cohort, signed_in
@@ -103,3 +104,14 @@ def _signed_in_with_token(app, user):
 
 def _token(page: str) -> str:
     return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+
+
+def test_a_write_in_plain_sql_through_the_session_shows_too(app, cohort):
+    proposal = cohort.proposal(Stage.IDEA, title="공유 주차장")
+    author = signed_in(app, cohort.people["author"])
+    url = f"/proposals/{proposal.id}"
+    assert "공유 주차장" in author.get(url).get_data(as_text=True)
+    db.session.execute(sa.text("UPDATE proposal SET title = :title WHERE id = :id"),
+                       {"title": "주말 공유 주차장", "id": proposal.id})
+    db.session.commit()
+    assert "주말 공유 주차장" in author.get(url).get_data(as_text=True)

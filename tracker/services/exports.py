@@ -5,6 +5,7 @@ memberships and roles decide what they see) and its format, until anything is wr
 database (the ``pages`` stamp of services/stamps.py). The dated file name is made by the view for
 each download.
 """
+from tracker.extensions import db
 from tracker.importers.writers import rows_of, write_csv, write_xlsx
 from tracker.services import archive, stamps
 
@@ -14,6 +15,7 @@ KEPT_FILES = 8
 
 def proposals_file(filters: archive.ProposalFilter, viewer, fmt: str) -> bytes:
     def build() -> bytes:
+        db.session.expire_all()  # the viewer (roles and all) was read before the stamp: read again
         return WRITERS[fmt](rows_of(archive.matching_query(filters, viewer)))
 
     return stamps.cached(("exports.file", fmt, filters, viewer.id), build, (stamps.PAGES,), keep=KEPT_FILES)

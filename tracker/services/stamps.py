@@ -11,12 +11,15 @@ newer stamp is already committed, so the next request rebuilds it. Without a sta
 database filled by other means, before the first write) nothing is kept, nor while the session's
 own transaction has moved a stamp (it may yet roll back).
 
-A third stamp, ``pages``, moves with every write of any kind (a flush, or an INSERT, UPDATE or
-DELETE run through the session): whole rendered pages are kept against it (tracker/views/kept_pages.py).
+A third stamp, ``pages``, moves as every transaction of the app's session that wrote anything
+commits (a flush, or an INSERT, UPDATE or DELETE run through the session, text ones included):
+whole rendered pages are kept against it (tracker/views/kept_pages.py). Writes made beside the
+session (another program, psql, a raw connection) must call ``bump(name=PAGES)`` too.
 
 Caches live in the process (each server worker has its own) and per app.
 """
 import random
+import re
 import threading
 
 import sqlalchemy as sa
@@ -49,7 +52,8 @@ def _moves_reviews(written) -> bool:
 _WATCHED = {PROPOSALS: _moves_proposals, REVIEWS: _moves_reviews}
 _KEPT = 64  # cached values of one kind per app; the oldest go first
 _lock = threading.Lock()
-_MOVED = "tracker.stamp_moved"  # in Session.info: this transaction moved a stamp
+_MOVED = "tracker.stamp_moved"  # in Session.info: this transaction moved a stamp (or will, as it commits)
+_PAGES_DUE = "tracker.pages_due"  # in Session.info: this transaction wrote; ``pages`` moves as it commits
 
 
 def bump(connection=None, name: str = PROPOSALS) -> None:
@@ -130,29 +134,46 @@ def cached(key: tuple, build, names: tuple[str, ...] = (PROPOSALS,), keep: int =
 @event.listens_for(Session, "before_flush")
 def _writes_move_the_stamp(session, _flush_context, _instances) -> None:
     written = [o for group in (session.new, session.dirty, session.deleted) for o in group]
-    if written:
-        _move(session, [name for name, moves in _WATCHED.items() if any(moves(o) for o in written)])
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _statements_move_the_pages_stamp(state) -> None:
-    """INSERT, UPDATE and DELETE run through the session pass by the flush: they move ``pages``."""
-    if state.is_insert or state.is_update or state.is_delete:
-        _move(state.session, [])
-
-
-def _move(session, moved: list[str]) -> None:
-    moved = [*moved, PAGES]
+    if not written:
+        return
+    _wrote(session)
+    moved = [name for name, moves in _WATCHED.items() if any(moves(o) for o in written)]
+    if not moved:
+        return
     connection = session.connection()
-    session.info[_MOVED] = True
     if PROPOSALS not in moved:
-        # every writer locks the proposals row first (PostgreSQL; SQLite has one writer anyway), so
-        # two transactions never wait for each other's stamp rows in opposite orders; writes are
-        # short, and one at a time is what SQLite does anyway
+        # every writer of these stamps locks the proposals row first (PostgreSQL; SQLite has one
+        # writer anyway), so two transactions never wait for each other's rows in opposite orders
         table = CacheStamp.__table__
         connection.execute(sa.select(table.c.value).where(table.c.name == PROPOSALS).with_for_update())
     for name in moved:  # proposals first: _WATCHED's order
         bump(connection, name)
+
+
+_WRITE_STATEMENT = re.compile(r"\s*(insert|update|delete|merge|truncate|with)\b", re.IGNORECASE)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _statements_are_writes_too(state) -> None:
+    """INSERT, UPDATE and DELETE run through the session pass by the flush (text ones as well)."""
+    statement = state.statement
+    if state.is_insert or state.is_update or state.is_delete or (
+            isinstance(statement, sa.TextClause) and _WRITE_STATEMENT.match(statement.text)):
+        _wrote(state.session)
+
+
+def _wrote(session) -> None:
+    session.info[_MOVED] = True
+    session.info[_PAGES_DUE] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _move_pages_as_it_commits(session) -> None:
+    """``pages`` moves once, last, as a transaction that wrote commits: its row is locked only for the
+    commit itself (never while a long import runs), and always after any other stamp's row."""
+    session.flush()  # what the commit is about to flush counts too
+    if session.info.pop(_PAGES_DUE, False):
+        bump(session.connection(), PAGES)
 
 
 @event.listens_for(Session, "after_transaction_end")

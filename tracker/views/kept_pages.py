@@ -17,6 +17,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from tracker.extensions import db
 from tracker.services import stamps
 
 SPAN_S = 300
@@ -33,6 +34,7 @@ def kept_page(view):
                int(time.time() // SPAN_S))
         stamp, page = stamps.lookup(key, (stamps.PAGES,))
         if page is None:
+            db.session.expire_all()  # the person (roles and all) was read before the stamp: read again
             page, response = _render(view, args, kwargs)
             if page is None:
                 return response
