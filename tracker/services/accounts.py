@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -189,7 +190,7 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _, version = (session_id or "").partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])  # one query, roles and all
     if user is None or not user.is_active or user.access_expired or user.session_version != int(version):
         return None
     return user

@@ -136,8 +136,8 @@ def teams_with_subcommittees(viewer) -> list[Team]:
 
 
 def get_team(team_id: int) -> Team:
-    team = db.session.scalar(
-        sa.select(Team).where(Team.id == team_id).options(selectinload(Team.subcommittees)))
+    team = db.session.scalars(
+        sa.select(Team).where(Team.id == team_id).options(joinedload(Team.subcommittees))).unique().one_or_none()
     if team is None:
         raise NotFound(team_id)
     return team
@@ -223,11 +223,6 @@ def proposal_list(filters: ProposalFilter, page: int, per_page: int, viewer) -> 
 def matching_query(filters: ProposalFilter, viewer) -> sa.Select:
     """The query of every proposal of the filtered list, in the list's order."""
     return _listed(_list_conditions(filters, viewer), filters.sort)
-
-
-def proposals_matching(filters: ProposalFilter, viewer) -> list[Proposal]:
-    """Every proposal of the filtered list (for an export), in the list's order."""
-    return list(db.session.scalars(matching_query(filters, viewer)))
 
 
 def proposal_page(proposal_id: int) -> ProposalPage:
