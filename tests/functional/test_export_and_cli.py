@@ -147,3 +147,17 @@ def test_export_to_a_missing_folder_is_a_clear_error(programme, runner, tmp_path
     result = runner.invoke(args=["tracker", "export-ideas", str(tmp_path / "no" / "such" / "out.csv")])
     assert result.exit_code != 0 and "쓸 수 없습니다" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_text_longer_than_a_spreadsheet_cell_says_so_in_the_xlsx_and_is_whole_in_the_csv(programme, runner, tmp_path):
+    long_text = "빈집 활용 방안을 자세히 적습니다. " * 2_500  # 50,000 characters; a cell holds 32,767
+    proposal = db.session.scalar(sa.select(Proposal).where(Proposal.title == "빈집있는교?"))
+    proposal.proposal_text = long_text
+    db.session.commit()
+    runner.invoke(args=["tracker", "export-ideas", str(tmp_path / "out.xlsx"), "--team", "소소기획단 1기"])
+    runner.invoke(args=["tracker", "export-ideas", str(tmp_path / "out.csv"), "--team", "소소기획단 1기"])
+    sheet = load_workbook(tmp_path / "out.xlsx").worksheets[0]
+    cell = next(row[HEADERS.index("제안내용")] for row in sheet.iter_rows(min_row=2, values_only=True)
+                if row[3] == "빈집있는교?")
+    assert len(cell) == 32_767 and cell.endswith("전체 내용은 CSV 파일에 있습니다.]")
+    assert long_text.strip() in (tmp_path / "out.csv").read_text(encoding="utf-8-sig")

@@ -57,6 +57,17 @@ def rows_of(query: sa.Select) -> list[dict]:
     return rows
 
 
+XLSX_CELL_LIMIT = 32_767  # characters a spreadsheet cell holds
+CUT_MARK = " …[이 칸에 다 들어가지 않아 잘렸습니다. 전체 내용은 CSV 파일에 있습니다.]"
+
+
+def _xlsx_cell(value):
+    value = _cell(value)
+    if isinstance(value, str) and len(value) > XLSX_CELL_LIMIT:
+        return value[:XLSX_CELL_LIMIT - len(CUT_MARK)] + CUT_MARK  # said in the cell, not cut in silence
+    return value
+
+
 def _cell(value):
     if value is None:
         return ""
@@ -92,7 +103,7 @@ def write_xlsx(rows: list[dict]) -> bytes:
     sheet.freeze_panes(1, 0)
     sheet.write_row(0, 0, HEADERS)
     for number, row in enumerate(rows, start=1):
-        sheet.write_row(number, 0, [_cell(row[c]) for c in COLUMNS])
+        sheet.write_row(number, 0, [_xlsx_cell(row[c]) for c in COLUMNS])
     book.close()
     return out.getvalue()
 
