@@ -242,20 +242,27 @@ def bench_import(url: str, tmp: Path, runs: int = 3) -> dict:
 
 
 def check(result: dict, previous_sqlite: dict | None) -> list[tuple[str, bool | None, str]]:
-    """(target, passed (None: not measured), detail)."""
+    """(target, passed (None: not measured, or not a target on this database), detail).
+
+    The figures' targets hold on SQLite; on PostgreSQL the target is each page's median within
+    1.5x of SQLite's, and the SQLite targets are shown beside it as information."""
     by_size = {r["size"]: r for r in result["sizes"]}
+    on_sqlite = result["database"] == "sqlite"
     checks = []
+
+    def target(name: str, passed: bool, detail: str) -> None:
+        checks.append((name, passed if on_sqlite else None, detail if on_sqlite else f"{detail} (SQLite's target)"))
+
     at = by_size.get(TARGET_SIZE)
     if at:
         for key, page in at["pages"].items():
-            checks.append((f"p95 ≤ {P95_MS} ms at {USERS} clients: {key}", page["p95_ms"] <= P95_MS and not page["failures"],
-                           f"{page['p95_ms']:.0f} ms, {page['failures']} failures"))
+            target(f"p95 ≤ {P95_MS} ms at {USERS} clients: {key}", page["p95_ms"] <= P95_MS and not page["failures"],
+                   f"{page['p95_ms']:.0f} ms, {page['failures']} failures")
         for key, page in at["pages"].items():
             if key == "health":
                 continue
             floor = RATIO_BOARD_LIST if key in ("board", "list") else RATIO
-            checks.append((f"throughput ≥ {floor:.0%} of /healthz: {key}", page["ratio"] >= floor,
-                           f"{page['ratio']:.1%}"))
+            target(f"throughput ≥ {floor:.0%} of /healthz: {key}", page["ratio"] >= floor, f"{page['ratio']:.1%}")
     else:
         checks.append((f"page targets at {TARGET_SIZE:,} proposals", None, "size not in BENCH_SIZES"))
     sizes = sorted(by_size)
@@ -272,11 +279,11 @@ def check(result: dict, previous_sqlite: dict | None) -> list[tuple[str, bool | 
     else:
         checks.append(("growth and query constancy across sizes", None, "one size only"))
     imp = result["import"]
-    checks.append((f"import ≥ {IMPORT_ROWS_S:,} rows/s (10,000-row CSV)", imp["rows_per_second"] >= IMPORT_ROWS_S,
-                   f"{imp['rows_per_second']:,.0f} rows/s"))
+    target(f"import ≥ {IMPORT_ROWS_S:,} rows/s (10,000-row CSV)", imp["rows_per_second"] >= IMPORT_ROWS_S,
+           f"{imp['rows_per_second']:,.0f} rows/s")
     if at and at["xlsx"]:
         total = at["xlsx"]["fetch_s"] + at["xlsx"]["write_s"]
-        checks.append((f"XLSX export of 10,000 proposals ≤ {XLSX_S:g} s", total <= XLSX_S, f"{total:.2f} s"))
+        target(f"XLSX export of 10,000 proposals ≤ {XLSX_S:g} s", total <= XLSX_S, f"{total:.2f} s")
     else:
         checks.append(("XLSX export of 10,000 proposals", None, "size 10,000 not in BENCH_SIZES"))
     if result["database"] != "sqlite":
