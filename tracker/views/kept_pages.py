@@ -2,8 +2,8 @@
 
 A page marked ``@kept_page`` is rendered once for a person, address (path and query), language and
 five-minute span, and served again from memory while the ``pages`` stamp stays put: that stamp
-moves with every write of any kind (tracker/services/stamps.py), so a kept page never shows less
-than the database holds. The five-minute span bounds what moves with the clock alone (days in a
+moves as every transaction of the app's session that wrote anything commits
+(tracker/services/stamps.py), so a kept page never shows less than the database holds. The five-minute span bounds what moves with the clock alone (days in a
 stage, stalled cards, countdowns). What belongs to one browser session rather than to the person is
 never kept: the form token is rendered as a placeholder and filled in for each answer, and a page
 with messages waiting to be shown (after a save) is drawn afresh.
