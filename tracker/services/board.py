@@ -117,7 +117,7 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
             sa.select(sa.func.count()).select_from(_reviewed_enough(team.id, required, conditions)))
         return matrix, complete
 
-    if _sees_everything(viewer):  # the counts everyone-sees share, until a proposal or review is written
+    if permissions.sees_every_proposal(viewer):  # the counts everyone-sees share, until a proposal or review is written
         matrix, complete = stamps.cached(("board.tallies", team.id, subcommittee_id, required), tallies,
                                          (stamps.PROPOSALS, stamps.REVIEWS))
     else:
@@ -171,11 +171,6 @@ def _reviewed_enough(team_id: int, required: int, conditions):
             .group_by(Review.proposal_id).having(sa.func.count(Review.id) >= required).subquery())
 
 
-def _sees_everything(viewer) -> bool:
-    """Whether the viewer's visibility clause is plain TRUE: then what everyone-sees caches fits them."""
-    return isinstance(permissions.visible_proposals(viewer), sa.sql.elements.True_)
-
-
 @dataclass(frozen=True)
 class Outcome:
     """A selected proposal as the overview lists it."""
@@ -201,7 +196,7 @@ def overview(viewer) -> list[TeamOutcome]:
     """Every team the person may see: how many ideas reached each stage, and where the selected ones are."""
     teams = db.session.scalars(sa.select(Team).where(permissions.visible_teams(viewer))
                                .order_by(Team.cohort.desc(), Team.name)).all()
-    if _sees_everything(viewer):
+    if permissions.sees_every_proposal(viewer):
         reached, now, selected = stamps.cached(("board.overview",), lambda: _outcomes(sa.true()))
     else:
         reached, now, selected = _outcomes(permissions.visible_proposals(viewer))
@@ -273,7 +268,7 @@ def stage_timeline(team: Team, viewer, days: list[date]) -> list[TimelinePoint]:
     each stage change opens a span that the proposal's next change closes."""
     if not days:
         return []
-    if _sees_everything(viewer):
+    if permissions.sees_every_proposal(viewer):
         return stamps.cached(("board.timeline", team.id, tuple(days)), lambda: _timeline(team.id, sa.true(), days))
     return _timeline(team.id, permissions.visible_proposals(viewer), days)
 

@@ -128,7 +128,7 @@ def all_waiting(viewer: User) -> tuple[list[QueueItem], int]:
                    Review.submitted_at.is_not(None)).group_by(Review.proposal_id)).all())
         return rows, done, total
 
-    if isinstance(visible, sa.sql.elements.True_):  # sees every proposal: the rows everyone-sees share
+    if permissions.sees_every_proposal(viewer):  # the rows all such viewers share
         rows, done, total = stamps.cached(("mentoring.all_waiting",), find, _BOTH)
     else:
         rows, done, total = find()
@@ -169,7 +169,7 @@ def _waiting_by_mentor(team_id: int) -> dict[int, tuple[int, datetime | None]]:
 def disagreements(viewer: User) -> list[Disagreement]:
     """Proposals whose mentors are 2 points or more apart on a criterion in one round."""
     visible = permissions.visible_proposals(viewer)
-    if isinstance(visible, sa.sql.elements.True_):  # sees every proposal: the rows everyone-sees share
+    if permissions.sees_every_proposal(viewer):  # the rows all such viewers share
         rows = stamps.cached(("mentoring.disagreements",), lambda: _disagreeing(visible), _BOTH)
     else:
         rows = _disagreeing(visible)
