@@ -81,8 +81,10 @@ def _read(names: tuple[str, ...]) -> tuple | None:
 
 
 def lookup(key: tuple, names: tuple[str, ...] = (PROPOSALS,)):
-    """``(stamps, value)``: the value kept for ``key`` if it was built at today's stamps, else None.
-    Pass the stamps to ``remember`` with a value built now. Stamps of None: nothing can be kept."""
+    """``(stamps, value)``: the value kept for ``key`` if it was built at the current stamps, else
+    None (kept values are never None). Pass the stamps to ``remember`` with a value built now.
+    Stamps of None: nothing can be kept. What the caller read before the stamps is as old as it is:
+    a value that depends on it reads it again (kept_pages and exports read the person again)."""
     stamp = _read(names)
     if stamp is None:
         return None, None
