@@ -11,5 +11,5 @@ TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 def spreadsheet(body: bytes, fmt: str, name: str) -> Response:
     filename = f"{name}-{date.today().isoformat()}.{fmt}"
-    return Response(body, mimetype=TYPES[fmt], headers={
+    return Response(body, content_type=TYPES[fmt], headers={
         "Content-Disposition": f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}"})
