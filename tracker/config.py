@@ -12,7 +12,8 @@ from datetime import timedelta
 class Config:
     SQLALCHEMY_DATABASE_URI = None  # SQLite file in instance/ unless DATABASE_URL is set
     SECRET_KEY = None
-    # pool_pre_ping: a connection the database dropped (a restart) is replaced, not used and failed.
+    # pool_pre_ping: a connection the database dropped (a restart) is replaced, not used and failed
+    # (on PostgreSQL tracker/connection_checks.py does it, with fewer round trips).
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # A save waits this long for another writer's lock on SQLite instead of failing at once.
     SQLITE_BUSY_TIMEOUT_MS = 15_000
