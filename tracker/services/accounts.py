@@ -12,9 +12,10 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import permissions
+from tracker.first_read import read_first
 from tracker.extensions import db, utcnow
 from tracker.models import Role, User, UserRole
-from tracker.services import audit
+from tracker.services import audit, stamps
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 MIN_PASSWORD_LENGTH = 10
@@ -190,8 +191,14 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _, version = (session_id or "").partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])  # one query, roles and all
-    if user is None or not user.is_active or user.access_expired or user.session_version != int(version):
+    # one statement: the person, their roles and the stamps of the caches (tracker/services/stamps.py)
+    found = read_first(stamps.with_stamps(sa.select(User).where(User.id == int(user_id)))
+                       .options(joinedload(User.roles)))
+    if not found:
+        return None
+    user, *read = found[0]
+    stamps.note_read(read)
+    if not user.is_active or user.access_expired or user.session_version != int(version):
         return None
     return user
 
