@@ -78,6 +78,7 @@ def move(team_id: int):
 
 
 @bp.get("/teams/<int(max=2147483647):team_id>/board.<any(xlsx, csv):fmt>")
+@kept_page
 def export(team_id: int, fmt: str):
     team = team_or_403(permissions.can_view_team)
     subcommittee = request.args.get("subcommittee", type=int)

@@ -6,10 +6,12 @@ moves as every transaction of the app's session that wrote anything commits
 (tracker/services/stamps.py), so a kept page never shows less than the database holds. The five-minute span bounds what moves with the clock alone (days in a
 stage, stalled cards, countdowns). What belongs to one browser session rather than to the person is
 never kept: the form token is rendered as a placeholder and filled in for each answer, and a page
-with messages waiting to be shown (after a save) is drawn afresh.
+with messages waiting to be shown (after a save) is drawn afresh. A download (a spreadsheet) is
+kept the same way, bytes and file name; no other header of an answer is ever kept (cookies least).
 """
 import secrets
 import time
+from dataclasses import dataclass
 from functools import wraps
 
 from flask import current_app, g, request, session
@@ -23,6 +25,18 @@ from tracker.services import stamps
 SPAN_S = 300
 PAGES_PER_VIEW = 32  # kept per view and process; the oldest go first
 _TOKEN_PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
+_KEPT_HEADERS = ("Content-Disposition",)  # a download's file name; the five-minute span never crosses midnight
+
+
+@dataclass(frozen=True)
+class _Kept:
+    body: str | bytes  # a page's text (with the token placeholder) or a download's bytes
+    content_type: str
+    headers: tuple[tuple[str, str], ...]
+
+    def answer(self):
+        body = self.body.replace(_TOKEN_PLACEHOLDER, generate_csrf()) if isinstance(self.body, str) else self.body
+        return current_app.response_class(body, content_type=self.content_type, headers=list(self.headers))
 
 
 def kept_page(view):
@@ -39,12 +53,13 @@ def kept_page(view):
             if page is None:
                 return response
             stamps.remember(key, stamp, page, PAGES_PER_VIEW)
-        return current_app.response_class(page.replace(_TOKEN_PLACEHOLDER, generate_csrf()), mimetype="text/html")
+        return page.answer()
     return serve
 
 
 def _render(view, args, kwargs):
-    """``(html with the token placeholder, None)``, or ``(None, response)`` for anything but a page."""
+    """``(what to keep, None)`` for a page (its text with the token placeholder) or a download, else
+    ``(None, response)``."""
     field = current_app.config["WTF_CSRF_FIELD_NAME"]
     had_token = field in g
     real = g.pop(field, None)
@@ -55,6 +70,11 @@ def _render(view, args, kwargs):
         g.pop(field, None)
         if had_token:
             setattr(g, field, real)
-    if response.status_code != 200 or response.mimetype != "text/html" or response.is_streamed:
+    if response.status_code != 200 or response.is_streamed:
         return None, response
-    return response.get_data(as_text=True), None
+    headers = tuple((name, response.headers[name]) for name in _KEPT_HEADERS if name in response.headers)
+    if response.mimetype == "text/html":
+        return _Kept(response.get_data(as_text=True), response.content_type, headers), None
+    if response.headers.get("Content-Disposition", "").startswith("attachment"):
+        return _Kept(response.get_data(), response.content_type, headers), None
+    return None, response
