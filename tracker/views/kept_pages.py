@@ -3,8 +3,9 @@
 A page marked ``@kept_page`` is rendered once for a person, address (path and query), language and
 five-minute span, and served again from memory while the ``pages`` stamp stays put: that stamp
 moves as every transaction of the app's session that wrote anything commits
-(tracker/services/stamps.py), so a kept page never shows less than the database holds. The five-minute span bounds what moves with the clock alone (days in a
-stage, stalled cards, countdowns). What belongs to one browser session rather than to the person is
+(tracker/services/stamps.py), so a kept page never shows less than the database holds. The
+five-minute span bounds what moves with the clock alone (days in a stage, stalled cards,
+countdowns). What belongs to one browser session rather than to the person is
 never kept: the form token is rendered as a placeholder and filled in for each answer, and a page
 with messages waiting to be shown (after a save) is drawn afresh. A download (a spreadsheet) is
 kept the same way, bytes and file name; no other header of an answer is ever kept (cookies least).
@@ -25,7 +26,8 @@ from tracker.services import stamps
 SPAN_S = 300
 PAGES_PER_VIEW = 32  # kept per view and process; the oldest go first
 _TOKEN_PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
-_KEPT_HEADERS = ("Content-Disposition",)  # a download's file name; the five-minute span never crosses midnight
+# a download's file name, dated: five-minute spans start on the hour's multiples of 300 s, never across midnight
+_KEPT_HEADERS = ("Content-Disposition",)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,8 @@ def kept_page(view):
                int(time.time() // SPAN_S))
         stamp, page = stamps.lookup(key, (stamps.PAGES,))
         if page is None:
-            db.session.expire_all()  # the person (roles and all) was read before the stamp: read again
+            # the person is usually read in the stamp's own statement; where not, before it: read again
+            db.session.expire_all()
             page, response = _render(view, args, kwargs)
             if page is None:
                 return response
