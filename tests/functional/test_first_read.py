@@ -31,8 +31,13 @@ def test_the_first_read_opens_no_transaction_and_the_next_statement_does(pg_app)
     assert raw.info.transaction_status == TransactionStatus.IDLE and raw.autocommit is False
     db.session.execute(sa.text("SELECT 2"))
     assert raw.info.transaction_status == TransactionStatus.INTRANS  # what follows is atomic again
+    db.session.execute(sa.text("CREATE TEMP TABLE first_read_probe (x int)"))
+    db.session.execute(sa.text("INSERT INTO first_read_probe VALUES (1)"))
+    db.session.rollback()
+    assert db.session.scalar(sa.text("SELECT to_regclass('pg_temp.first_read_probe')")) is None  # all undone
+    db.session.execute(sa.text("SELECT 2"))
     assert read_first(sa.select(sa.literal(3))) == [(3,)]  # inside a transaction: read in it
-    assert raw.info.transaction_status == TransactionStatus.INTRANS
+    assert _raw().info.transaction_status == TransactionStatus.INTRANS
 
 
 def test_a_failed_first_read_leaves_the_connection_transactional(pg_app):

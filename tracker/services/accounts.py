@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import permissions
-from tracker.first_read import read_first
 from tracker.extensions import db, utcnow
+from tracker.first_read import read_first
 from tracker.models import Role, User, UserRole
 from tracker.services import audit, stamps
 from tracker.services.errors import NotAllowed, ValidationFailed

@@ -91,6 +91,12 @@ def note_read(values) -> None:
     db.session.info[_READ] = dict(zip(ALL, values, strict=True))
 
 
+def read_with_person() -> bool:
+    """Whether this transaction's stamps were read in the person's own statement: then whatever was
+    drawn from the person is exactly as old as the stamps, and need not be read again."""
+    return _READ in db.session.info
+
+
 def _read(names: tuple[str, ...]) -> tuple | None:
     noted = db.session.info.get(_READ)
     if noted is not None and all(noted[n] is not None for n in names):
@@ -106,7 +112,8 @@ def lookup(key: tuple, names: tuple[str, ...] = (PROPOSALS,)):
     """``(stamps, value)``: the value kept for ``key`` if it was built at the current stamps, else
     None (kept values are never None). Pass the stamps to ``remember`` with a value built now.
     Stamps of None: nothing can be kept. What the caller read before the stamps is as old as it is:
-    a value that depends on it reads it again (kept_pages and exports read the person again)."""
+    a value that depends on it reads it again (kept_pages and exports read the person again, unless
+    ``read_with_person``)."""
     stamp = _read(names)
     if stamp is None:
         return None, None

@@ -26,7 +26,7 @@ from tracker.services import stamps
 SPAN_S = 300
 PAGES_PER_VIEW = 32  # kept per view and process; the oldest go first
 _TOKEN_PLACEHOLDER = f"csrf-placeholder-{secrets.token_hex(16)}"
-# a download's file name, dated: five-minute spans start on the hour's multiples of 300 s, never across midnight
+# a download's dated file name may be kept: spans are whole multiples of 300 s since 1970, so none crosses midnight
 _KEPT_HEADERS = ("Content-Disposition",)
 
 
@@ -50,8 +50,8 @@ def kept_page(view):
                int(time.time() // SPAN_S))
         stamp, page = stamps.lookup(key, (stamps.PAGES,))
         if page is None:
-            # the person is usually read in the stamp's own statement; where not, before it: read again
-            db.session.expire_all()
+            if not stamps.read_with_person():  # the person was read before the stamp: read again
+                db.session.expire_all()
             page, response = _render(view, args, kwargs)
             if page is None:
                 return response
