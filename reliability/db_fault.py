@@ -3,7 +3,7 @@
     RELIABILITY_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/<own db> \
         .venv/bin/python reliability/db_fault.py        [RELIABILITY_CUT_SECONDS=10]
 
-A small TCP proxy (threads, in this script) sits between gunicorn (2 workers) and PostgreSQL.
+A small TCP proxy (reliability/fault_proxy.py, threads in this script) sits between gunicorn (2 workers) and PostgreSQL.
 Eight signed-in clients read pages, edit and move proposals the whole time. After a few seconds
 the proxy is cut: every open connection is reset and new ones are refused; RELIABILITY_CUT_SECONDS
 later it accepts again. Nothing restarts gunicorn.
@@ -15,7 +15,6 @@ new stage or neither (the checks of reliability/common.py, with the moves whose 
 allowed either way). Exits 1 on any problem.
 """
 import os
-import socket
 import sys
 import tempfile
 import threading
@@ -28,83 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sqlalchemy as sa  # noqa: E402
 
 from reliability.common import (  # noqa: E402
-    RETRY_TEXT, Server, check_edits, check_history, free_port, fresh_database, last_change_id, seed,
+    RETRY_TEXT, Server, check_edits, check_history, fresh_database, last_change_id, seed,
 )
 from reliability.concurrency import Client, Tally  # noqa: E402
+from reliability.fault_proxy import Proxy  # noqa: E402
 
 CLIENTS = {"member": 5, "mentor": 1, "manager": 2}
 WORST_503_S = 5.0  # "within a few seconds"
-
-
-class Proxy:
-    """127.0.0.1:<port> -> PostgreSQL, with a switch: cut() resets every connection and refuses
-    new ones, restore() accepts again on the same port."""
-
-    def __init__(self, target: tuple[str, int]):
-        self.target, self.port = target, free_port()
-        self.lock, self.connections = threading.Lock(), set()
-        self.listener: socket.socket | None = None
-        self.restore()
-
-    def restore(self) -> None:
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        listener.listen(128)
-        listener.settimeout(0.1)
-        self.listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
-
-    def cut(self) -> None:
-        listener, self.listener = self.listener, None
-        listener.close()  # from now on: connection refused
-        with self.lock:
-            open_now, self.connections = list(self.connections), set()
-        for sock in open_now:  # closed under both ends, as a server going down would
-            try:
-                sock.shutdown(socket.SHUT_RDWR)  # (a bare close() leaves a thread's recv() holding it open)
-            except OSError:
-                pass
-            sock.close()
-
-    def _accept(self, listener: socket.socket) -> None:
-        while self.listener is listener:
-            try:
-                client, _address = listener.accept()
-            except socket.timeout:
-                continue
-            except OSError:
-                return
-            client.settimeout(None)
-            try:
-                upstream = socket.create_connection(self.target, timeout=5)
-                upstream.settimeout(None)
-            except OSError:
-                client.close()
-                continue
-            with self.lock:
-                if self.listener is not listener:  # accepted while being cut
-                    client.close()
-                    upstream.close()
-                    continue
-                self.connections.update((client, upstream))
-            for src, dst in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
-
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
-        try:
-            while data := src.recv(65536):
-                dst.sendall(data)
-        except OSError:
-            pass
-        finally:
-            for sock in (src, dst):
-                with self.lock:
-                    self.connections.discard(sock)
-                try:
-                    sock.close()
-                except OSError:
-                    pass
 
 
 class Timeline:
