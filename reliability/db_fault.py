@@ -3,10 +3,10 @@
     RELIABILITY_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/<own db> \
         .venv/bin/python reliability/db_fault.py        [RELIABILITY_CUT_SECONDS=10]
 
-A small TCP proxy (reliability/fault_proxy.py, threads in this script) sits between gunicorn (2 workers) and PostgreSQL.
+A small TCP proxy (reliability/fault_proxy.py) sits between gunicorn (2 workers) and PostgreSQL.
 Eight signed-in clients read pages, edit and move proposals the whole time. After a few seconds
-the proxy is cut: every open connection is reset and new ones are refused; RELIABILITY_CUT_SECONDS
-later it accepts again. Nothing restarts gunicorn.
+the proxy is cut: every open connection is ended at both ends and new ones are refused;
+RELIABILITY_CUT_SECONDS later it accepts again. Nothing restarts gunicorn.
 
 It shows: while cut, every answer is the 503 page ("잠시 후 다시 시도해 주세요"), with the worst
 response time; no page carries a stack trace; after the restore pages answer 200 again (the time
