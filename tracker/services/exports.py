@@ -5,7 +5,6 @@ memberships and roles decide what they see) and its format, until anything is wr
 database (the ``pages`` stamp of services/stamps.py). The dated file name is made by the view for
 each download.
 """
-from tracker.extensions import db
 from tracker.importers.writers import rows_of, write_csv, write_xlsx
 from tracker.services import archive, stamps
 
@@ -15,8 +14,7 @@ KEPT_FILES = 8
 
 def proposals_file(filters: archive.ProposalFilter, viewer, fmt: str) -> bytes:
     def build() -> bytes:
-        if not stamps.read_with_person():  # the viewer was read before the stamp: read again
-            db.session.expire_all()
+        stamps.read_again_what_came_before()  # the viewer
         return WRITERS[fmt](rows_of(archive.matching_query(filters, viewer)))
 
     return stamps.cached(("exports.file", fmt, filters, viewer.id), build, (stamps.PAGES,), keep=KEPT_FILES)

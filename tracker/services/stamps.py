@@ -91,10 +91,12 @@ def note_read(values) -> None:
     db.session.info[_READ] = dict(zip(ALL, values, strict=True))
 
 
-def read_with_person() -> bool:
-    """Whether this transaction's stamps were read in the person's own statement: then whatever was
-    drawn from the person is exactly as old as the stamps, and need not be read again."""
-    return _READ in db.session.info
+def read_again_what_came_before() -> None:
+    """Before building a value to keep: what this transaction read before its stamps (the signed-in
+    person, roles and all) is read again, as it may be older than them. Not when the stamps were
+    read in the person's own statement (``note_read``): then both are exactly as old."""
+    if _READ not in db.session.info:
+        db.session.expire_all()
 
 
 def _read(names: tuple[str, ...]) -> tuple | None:
@@ -112,8 +114,7 @@ def lookup(key: tuple, names: tuple[str, ...] = (PROPOSALS,)):
     """``(stamps, value)``: the value kept for ``key`` if it was built at the current stamps, else
     None (kept values are never None). Pass the stamps to ``remember`` with a value built now.
     Stamps of None: nothing can be kept. What the caller read before the stamps is as old as it is:
-    a value that depends on it reads it again (kept_pages and exports read the person again, unless
-    ``read_with_person``)."""
+    a value that depends on it reads it again (``read_again_what_came_before``)."""
     stamp = _read(names)
     if stamp is None:
         return None, None

@@ -20,7 +20,6 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from tracker.extensions import db
 from tracker.services import stamps
 
 SPAN_S = 300
@@ -50,8 +49,7 @@ def kept_page(view):
                int(time.time() // SPAN_S))
         stamp, page = stamps.lookup(key, (stamps.PAGES,))
         if page is None:
-            if not stamps.read_with_person():  # the person was read before the stamp: read again
-                db.session.expire_all()
+            stamps.read_again_what_came_before()  # the person
             page, response = _render(view, args, kwargs)
             if page is None:
                 return response
