@@ -70,7 +70,7 @@ test-deps: $(VENV)/.installed-test translations browser-deps
 
 # The whole suite on SQLite; TEST_DATABASE_URL=postgresql+psycopg://... runs it on PostgreSQL.
 test: test-deps
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest --durations=15 $(PYTEST_ARGS)
 
 # Load test on synthetic archives (gunicorn + locust): BENCH_SIZES, BENCH_SECONDS, DATABASE_URL.
 # Writes bench/results/; exits non-zero when a target is missed (see README, Benchmark).

@@ -1,14 +1,15 @@
 """Fixtures: one app per test session on SQLite (default) or PostgreSQL (TEST_DATABASE_URL);
-every test starts from empty tables."""
+every test starts from empty tables, with the app's clock pinned (TRACKER_TEST_NOW moves it)."""
 import functools
 import os
 import uuid
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient
 
-from tracker import create_app
+from tracker import clock, create_app
 from tracker.extensions import db, limiter
 from tracker.models import Role
 from tracker.services import accounts
@@ -16,6 +17,15 @@ from tracker.services import accounts
 PASSWORD = "correct-horse-battery"
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+# "Now" for every test: a fixed moment in Korea, never the real clock. `.ci/run` runs the suite once
+# more with TRACKER_TEST_NOW years ahead, so a test that hides a date of its own fails there.
+SUITE_NOW = datetime.fromisoformat(os.environ.get("TRACKER_TEST_NOW") or "2026-11-20T10:00:00+09:00")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _pinned_clock():
+    with clock.travel(SUITE_NOW):
+        yield
 
 
 @pytest.fixture(scope="session")

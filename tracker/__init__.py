@@ -32,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(from_environment())
     if test_config:
         app.config.update(test_config)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     _configure_database_url(app)
     _configure_secret_key(app)
 

@@ -1,7 +1,7 @@
 """Configuration.
 
 Load order (later wins): the defaults of ``Config`` -> environment variables
-(``from_environment``: DATABASE_URL, SECRET_KEY, RATELIMIT_STORAGE_URI, TRUSTED_PROXIES) -> the ``test_config`` mapping given to ``create_app``.
+(``from_environment``: DATABASE_URL, SECRET_KEY, RATELIMIT_STORAGE_URI, TRACKER_TIMEZONE, TRUSTED_PROXIES) -> the ``test_config`` mapping given to ``create_app``.
 SECRET_KEY may also come from ``instance/secret_key`` (written by ``make run``); without any key
 the app only starts in debug or testing mode.
 """
@@ -21,7 +21,9 @@ class Config:
     DATABASE_CONNECT_TIMEOUT_S = 3
 
     BABEL_DEFAULT_LOCALE = "ko"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Seoul"
+    # The programme's time zone: "today" everywhere (tracker/clock.py) and the dates people read
+    # (Flask-Babel's zone is set from it), whatever zone the server itself runs in.
+    TIMEZONE = "Asia/Seoul"
     LANGUAGES = ("ko", "en")
 
     PROPOSALS_PER_PAGE = 25
@@ -60,6 +62,8 @@ def from_environment() -> dict:
         settings["QUERY_COUNT_HEADER"] = os.environ["TRACKER_QUERY_COUNT_HEADER"] == "1"
     if os.environ.get("TRACKER_KEEP_PAGES"):  # 0: every page drawn afresh (to compare)
         settings["KEEP_PAGES"] = os.environ["TRACKER_KEEP_PAGES"] == "1"
+    if os.environ.get("TRACKER_TIMEZONE"):
+        settings["TIMEZONE"] = os.environ["TRACKER_TIMEZONE"]
     if os.environ.get("TRUSTED_PROXIES"):
         settings["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
     return settings

@@ -1,6 +1,4 @@
 """Flask extensions, created unbound and bound in ``create_app``; the typed model base."""
-from datetime import datetime, timezone
-
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -23,10 +21,6 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 db = SQLAlchemy(model_class=Base)

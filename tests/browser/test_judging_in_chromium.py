@@ -2,12 +2,12 @@
 its connection for a while), the manager watches, closes scoring and sees the ranking a hand
 computation gives."""
 import re
-from datetime import date
 
 import pytest
 
 from tests.browser.conftest import sign_in
 from tests.functional.cohort import make_cohort
+from tracker import clock
 from tracker.extensions import db
 from tracker.models import Role, Stage
 from tracker.services import presentation
@@ -38,7 +38,7 @@ def test_three_judges_score_at_once_and_the_ranking_matches_the_hand_computation
         browser, live_server, programme, make_account, screenshot):
     cohort = make_cohort(make_account)
     manager_user = cohort.people["manager"]
-    event = presentation.save_event(cohort.team, held_on=date.today(), starts_at=None,
+    event = presentation.save_event(cohort.team, held_on=clock.today(), starts_at=None,
                                     place="시청 대회의실", minutes_per_slot=15, actor=manager_user)
     for title in TITLES:
         presentation.add_slot(event, cohort.proposal(Stage.SHORTLISTED, title=title, summary="한 줄").id,

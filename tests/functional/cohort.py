@@ -1,11 +1,22 @@
 """A working cohort for workflow tests: people in every relation to one subcommittee's proposals."""
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 from tests.conftest import PASSWORD
-from tracker.extensions import db, utcnow
-from tracker.models import (Handoff, MentorKind, PresentationSlot, Proposal, ProposalAuthor, Recommendation, Review, Role, Stage,
-                            StageChange)
+from tracker import clock
+from tracker.extensions import db
+from tracker.models import (
+    Handoff,
+    MentorKind,
+    PresentationSlot,
+    Proposal,
+    ProposalAuthor,
+    Recommendation,
+    Review,
+    Role,
+    Stage,
+    StageChange,
+)
 from tracker.services import presentation, reviews
 from tracker.services import teams as team_service
 
@@ -32,7 +43,7 @@ class Cohort:
         rubric = reviews.current_rubric(self.team)
         db.session.add(Review(proposal=proposal, mentor=self.people["mentor"], rubric=rubric,
                               round=proposal.review_round, recommendation=Recommendation.APPROVE,
-                              submitted_at=utcnow()))
+                              submitted_at=clock.now()))
         db.session.commit()
 
 
@@ -40,7 +51,7 @@ class Cohort:
         """The team's event (made once) with the manager judging; this proposal scored, scoring closed."""
         manager = self.people["manager"]
         event = presentation.event_of(self.team) or presentation.save_event(
-            self.team, held_on=date.today() - timedelta(days=1), starts_at=None, place=None,
+            self.team, held_on=clock.today() - timedelta(days=1), starts_at=None, place=None,
             minutes_per_slot=10, actor=manager)
         event.scoring_closed_at = None
         if not event.judges:
@@ -56,7 +67,7 @@ class Cohort:
     def handed_off(self, proposal: Proposal) -> Handoff:
         """A hand-off record naming ``liaison`` (test set-up only; the proposal's stage is untouched)."""
         handoff = Handoff(proposal=proposal, department="건축과", liaison=self.people["liaison"],
-                          shared_on=date.today())
+                          shared_on=clock.today())
         db.session.add(handoff)
         db.session.commit()
         return handoff

@@ -2,19 +2,22 @@
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from tests.factories import csv_bytes
-from tests.helpers import queries_for, text_of
 from tests.functional.cohort import make_cohort, signed_in
-from tracker.extensions import db, utcnow
+from tests.helpers import queries_for, text_of
+from tracker import clock
+from tracker.extensions import db
 from tracker.importers import import_ideas
 from tracker.models import Proposal, Stage
 
+KST = ZoneInfo("Asia/Seoul")
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
 
 
@@ -27,7 +30,7 @@ def cohort(programme, make_account):
 def test_the_board_answers_where_each_subcommittee_stands(app, cohort):
     cohort.proposal(Stage.IDEA, title="새 아이디어 하나")
     old = cohort.proposal(Stage.DEVELOPING, title="멈춘 제안", **READY)
-    old.updated_at = utcnow() - timedelta(days=20)
+    old.updated_at = clock.now() - timedelta(days=20)
     reviewed = cohort.proposal(Stage.IN_REVIEW, title="검토 중 제안", **READY)
     cohort.review(reviewed)
     culture = cohort.proposal(Stage.SHORTLISTED, title="문화 발표 후보", **READY)
@@ -98,8 +101,10 @@ def test_the_overview_shows_where_cohort_1s_projects_are(app, cohort):
 
 def test_the_printable_report_has_the_matrix_charts_and_their_tables(app, cohort):
     cohort.proposal(Stage.DEVELOPING, title="보고서 제안", **READY)
-    html = signed_in(app, cohort.people["manager"]).get(f"/teams/{cohort.team.id}/report").get_data(as_text=True)
+    with clock.travel(datetime(2026, 1, 20, 10, tzinfo=KST)):
+        html = signed_in(app, cohort.people["manager"]).get(f"/teams/{cohort.team.id}/report").get_data(as_text=True)
     assert "현황 보고서: 소소기획단 2기" in html and "<svg" in html and "2025. 12. 31." in html
+    assert "2026. 1. 20. 기준" in html
     assert "분과·단계별 제안 수" in html and "수치 표" in html
 
 

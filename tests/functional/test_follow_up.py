@@ -1,15 +1,26 @@
 """After the selection: hand-off with a liaison, the department's decisions, progress, the
 follow-up list with its overdue flag, and the results book."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from tests.functional.cohort import make_cohort, signed_in
 from tests.helpers import text_of
-from tracker.extensions import db, utcnow
-from tracker.models import (Activity, ActivityKind, FollowUpNote, Handoff, PresentationEvent, Proposal, Role, Stage,
-                            StageChange, Team)
+from tracker import clock
+from tracker.extensions import db
+from tracker.models import (
+    Activity,
+    ActivityKind,
+    FollowUpNote,
+    Handoff,
+    PresentationEvent,
+    Proposal,
+    Role,
+    Stage,
+    StageChange,
+    Team,
+)
 from tracker.services import reviews
 
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
@@ -24,7 +35,7 @@ def _hand_off(app, cohort, proposal, liaison=None):
     manager = signed_in(app, cohort.people["manager"])
     response = manager.post(f"/proposals/{proposal.id}/hand-off", data={
         "department": "건축과", "liaison_id": (liaison or cohort.people["liaison"]).id,
-        "shared_on": date.today().isoformat(), "note": "11월 부서 회의에서 공유"})
+        "shared_on": clock.today().isoformat(), "note": "11월 부서 회의에서 공유"})
     assert response.status_code == 302
     return manager
 
@@ -42,7 +53,7 @@ def test_a_selected_proposal_is_handed_off_and_its_liaison_records_what_the_depa
     handoff = db.session.scalar(sa.select(Handoff).where(Handoff.proposal_id == proposal.id))
     assert proposal.stage == Stage.HANDED_OFF and proposal.department == "건축과"
     assert (handoff.department, handoff.liaison_id, handoff.shared_on) == (
-        "건축과", cohort.people["liaison"].id, date.today())
+        "건축과", cohort.people["liaison"].id, clock.today())
 
     page = text_of(liaison.get(f"/proposals/{proposal.id}"))
     assert "부서 결정" in page and "추진 상황 기록" in page
@@ -52,9 +63,9 @@ def test_a_selected_proposal_is_handed_off_and_its_liaison_records_what_the_depa
     liaison.post(f"/proposals/{proposal.id}/decision", data={
         "action": "adopt", "note": "2026년 주거 지원 사업에 반영", "plan": "빈집 10채 리모델링", "budget_year": "2026"})
     liaison.post(f"/proposals/{proposal.id}/follow-up/notes", data={
-        "noted_on": date.today().isoformat(), "progress": "40", "body": "설계 용역 착수"})
+        "noted_on": clock.today().isoformat(), "progress": "40", "body": "설계 용역 착수"})
     bad = text_of(liaison.post(f"/proposals/{proposal.id}/follow-up/notes", data={
-        "noted_on": date.today().isoformat(), "progress": "140", "body": "오타"}, follow_redirects=True))
+        "noted_on": clock.today().isoformat(), "progress": "140", "body": "오타"}, follow_redirects=True))
     assert "100" in bad
     db.session.refresh(proposal)
     db.session.refresh(handoff)
@@ -82,7 +93,7 @@ def test_liaisons_see_only_their_own_hand_offs(app, cohort, make_account):
     assert "내 담당 제안" in listing and "다른 부서 제안" not in listing
     assert liaison.get(f"/proposals/{theirs.id}").status_code == 403
     assert liaison.post(f"/proposals/{theirs.id}/follow-up/notes", data={
-        "noted_on": date.today().isoformat(), "body": "끼어들기"}).status_code == 403
+        "noted_on": clock.today().isoformat(), "body": "끼어들기"}).status_code == 403
     assert liaison.post(f"/proposals/{theirs.id}/decision", data={"action": "adopt", "note": "x"}).status_code == 403
     assert "다른 부서 제안" not in text_of(liaison.get("/proposals/"))
     assert signed_in(app, cohort.people["author"]).get("/follow-up").status_code == 403
@@ -94,7 +105,7 @@ def test_the_follow_up_list_flags_proposals_without_news_for_90_days(app, cohort
     _hand_off(app, cohort, quiet)
     _hand_off(app, cohort, busy)
     handoff = db.session.scalar(sa.select(Handoff).where(Handoff.proposal_id == quiet.id))
-    handoff.updated_at = utcnow() - timedelta(days=91)
+    handoff.updated_at = clock.now() - timedelta(days=91)
     db.session.commit()
     manager = signed_in(app, cohort.people["manager"])
     page = text_of(manager.get("/follow-up"))
@@ -123,7 +134,7 @@ def test_the_results_book_holds_the_whole_year(app, cohort, make_account):
     _score(event, judge, a, 9, 9, 9, 9)
     _score(event, judge, b, 6, 6, 6, 6)
     db.session.add(Activity(team=cohort.team, kind=ActivityKind.EXPERT_LECTURE, title="정책 기획 특강",
-                            starts_at=utcnow() - timedelta(days=30)))
+                            starts_at=clock.now() - timedelta(days=30)))
     db.session.commit()
     manager.post(f"/events/{event.id}/scoring/close")
     manager.post(f"/events/{event.id}/ranking", data={
@@ -160,7 +171,7 @@ def test_a_whole_year_from_an_idea_to_a_completed_project(app, cohort, make_acco
     db.session.refresh(proposal)
     assert proposal.stage == Stage.SHORTLISTED, text_of(manager.get(f"/proposals/{proposal.id}"))
 
-    manager.post(f"/teams/{cohort.team.id}/event", data={"held_on": date.today().isoformat(), "minutes_per_slot": "15"})
+    manager.post(f"/teams/{cohort.team.id}/event", data={"held_on": clock.today().isoformat(), "minutes_per_slot": "15"})
     event_id = db.session.scalar(sa.select(PresentationEvent.id).where(PresentationEvent.team_id == cohort.team.id))
     manager.post(f"/events/{event_id}/slots", data={"proposal_id": proposal.id})
     manager.post(f"/events/{event_id}/judges", data={"user_id": cohort.people["other_mentor"].id})

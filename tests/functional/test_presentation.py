@@ -1,5 +1,5 @@
 """The presentation event: programme, judges, field-by-field scoring, ranking and selection."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from tests.conftest import PASSWORD
 from tests.functional.cohort import make_cohort, signed_in
 from tests.helpers import text_of
+from tracker import clock
 from tracker.extensions import db
-from tracker.models import (EventJudge, JudgeScore, Notification, PresentationEvent, Role, Stage, StageChange,
-                            User)
+from tracker.models import EventJudge, JudgeScore, Notification, PresentationEvent, Role, Stage, StageChange, User
 from tracker.services import presentation, selection
 
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
@@ -23,7 +23,7 @@ def cohort(programme, make_account):
 def _event(app, cohort, *titles, day=None):
     """The manager creates the event through the page and adds these shortlisted proposals."""
     manager = signed_in(app, cohort.people["manager"])
-    day = day or date.today()
+    day = day or clock.today()
     response = manager.post(f"/teams/{cohort.team.id}/event", data={
         "held_on": day.isoformat(), "starts_at": "14:00", "place": "시청 대회의실", "minutes_per_slot": "15"})
     assert response.status_code == 302
@@ -38,7 +38,7 @@ def _event(app, cohort, *titles, day=None):
 def test_the_manager_sets_up_the_event_and_prints_the_programme(app, cohort):
     manager, event, (first, second, third) = _event(app, cohort, "빈집 청년주택", "황혼육아 지원", "농촌 일손 은행")
     db.session.refresh(cohort.team)
-    assert cohort.team.presentation_on == date.today()
+    assert cohort.team.presentation_on == clock.today()
     idea = cohort.proposal(Stage.IDEA, title="아직 아이디어")
     page = manager.post(f"/events/{event.id}/slots", data={"proposal_id": idea.id}, follow_redirects=True)
     assert "발표 후보로 선정된 제안만 추가할 수 있습니다." in text_of(page)
@@ -83,7 +83,7 @@ def test_an_external_judge_gets_an_account_that_ends_after_the_event(app, cohort
     client = app.test_client()
     assert client.post("/auth/login", data={"identifier": "judge@example.org", "password": PASSWORD}).status_code == 302
     assert "심사" in text_of(client.get("/judge"))
-    judge.access_until = date.today() - timedelta(days=1)
+    judge.access_until = clock.today() - timedelta(days=1)
     db.session.commit()
     assert client.get(f"/events/{event.id}/judge").status_code == 302  # the session no longer counts
     refused = app.test_client().post("/auth/login", data={"identifier": "judge@example.org", "password": PASSWORD})

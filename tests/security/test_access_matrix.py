@@ -1,19 +1,28 @@
 """Every route × every kind of person × the objects that matter: who gets what.
 
 The routes come from the app's URL map, so a new route without a line here fails the test."""
-from datetime import date
 
 import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
 from tests.factories import csv_bytes
+from tracker import clock
 from tracker.extensions import db
 from tracker.importers import import_ideas
-from tracker.models import (EventJudge, Handoff, MentorKind, PresentationEvent, PresentationSlot, Proposal, Role,
-                            Stage, Team)
-from tracker.services.presentation import DEFAULT_CRITERIA
+from tracker.models import (
+    EventJudge,
+    Handoff,
+    MentorKind,
+    PresentationEvent,
+    PresentationSlot,
+    Proposal,
+    Role,
+    Stage,
+    Team,
+)
 from tracker.services import teams as team_service
+from tracker.services.presentation import DEFAULT_CRITERIA
 
 PEOPLE = ("anonymous", "member", "other_member", "mentor", "manager", "admin", "liaison", "inactive")
 SIGNED_IN = PEOPLE[1:7]
@@ -51,12 +60,12 @@ def world(programme, make_account):
 
     culture = db.session.get(Proposal, proposal("관광 제안"))
     culture.stage = Stage.SHORTLISTED
-    event = PresentationEvent(team_id=cohort2.id, held_on=date.today(), criteria=list(DEFAULT_CRITERIA),
+    event = PresentationEvent(team_id=cohort2.id, held_on=clock.today(), criteria=list(DEFAULT_CRITERIA),
                               slots=[PresentationSlot(proposal=culture)],
                               judges=[EventJudge(user=people["mentor"])])
     db.session.add(event)
     db.session.add(Handoff(proposal_id=proposal("빈집있는교?"), department="건축과", liaison=people["liaison"],
-                           shared_on=date.today()))
+                           shared_on=clock.today()))
     db.session.commit()
 
     return {

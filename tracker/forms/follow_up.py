@@ -1,11 +1,11 @@
 """Forms of the follow-up: the hand-off, the department's decisions and dated progress notes."""
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker import clock
 from tracker.forms.calendar import _in_our_years
 
 
@@ -16,7 +16,7 @@ def _optional_id(value):
 class HandoffForm(FlaskForm):
     department = StringField(_l("Responsible department"), validators=[Optional(), Length(max=100)])
     liaison_id = SelectField(_l("Department liaison"), coerce=_optional_id, validate_choice=False)
-    shared_on = DateField(_l("Date shared"), default=date.today, validators=[Optional(), _in_our_years])
+    shared_on = DateField(_l("Date shared"), default=clock.today, validators=[Optional(), _in_our_years])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
@@ -29,7 +29,7 @@ class DecisionForm(FlaskForm):
 
 
 class ProgressNoteForm(FlaskForm):
-    noted_on = DateField(_l("Date"), default=date.today, validators=[InputRequired(), _in_our_years])
+    noted_on = DateField(_l("Date"), default=clock.today, validators=[InputRequired(), _in_our_years])
     progress = IntegerField(_l("Progress (%)"), validators=[Optional(), NumberRange(min=0, max=100)])
     body = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=5000)])
 

@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tracker.extensions import utcnow
+from tracker import clock
 
 
 class UTCDateTime(sa.TypeDecorator):
@@ -27,7 +27,7 @@ class UTCDateTime(sa.TypeDecorator):
 
 
 class CreatedAtMixin:
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
 
 
 def str_enum(enum_cls, length: int = 20) -> sa.Enum:

@@ -4,7 +4,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db, utcnow
+from tracker import clock
+from tracker.extensions import db
 from tracker.models.base import CreatedAtMixin, UTCDateTime
 from tracker.models.people import User
 from tracker.models.proposal import Proposal
@@ -22,7 +23,7 @@ class Handoff(CreatedAtMixin, db.Model):
     progress: Mapped[int] = mapped_column(default=0)  # per cent
     outcome: Mapped[str | None] = mapped_column(sa.Text)
     # The last time anyone recorded something: the 90-day overdue flag reads it.
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, index=True)
 
     proposal: Mapped[Proposal] = relationship()
     liaison: Mapped[User | None] = relationship()

@@ -5,6 +5,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker import clock
 from tracker.extensions import db
 from tracker.models.base import CreatedAtMixin, UTCDateTime, str_enum
 
@@ -44,7 +45,7 @@ class User(CreatedAtMixin, db.Model):
 
     @property
     def access_expired(self) -> bool:
-        return self.access_until is not None and date.today() > self.access_until
+        return self.access_until is not None and clock.today() > self.access_until
 
     def has_role(self, role: Role) -> bool:
         return any(r.role == role for r in self.roles)

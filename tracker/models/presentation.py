@@ -8,7 +8,8 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db, utcnow
+from tracker import clock
+from tracker.extensions import db
 from tracker.models.base import CreatedAtMixin, UTCDateTime
 from tracker.models.people import User
 from tracker.models.proposal import Proposal
@@ -75,4 +76,4 @@ class JudgeScore(db.Model):
     proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"), index=True)
     criterion: Mapped[str] = mapped_column(sa.String(40))
     score: Mapped[int]
-    saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)

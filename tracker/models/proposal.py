@@ -5,8 +5,9 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.extensions import db, utcnow
-from tracker.models.base import str_enum, CreatedAtMixin, UTCDateTime
+from tracker import clock
+from tracker.extensions import db
+from tracker.models.base import CreatedAtMixin, UTCDateTime, str_enum
 from tracker.models.people import User
 from tracker.models.team import Subcommittee, Team
 
@@ -54,7 +55,7 @@ class Proposal(CreatedAtMixin, db.Model):
     notes: Mapped[str | None] = mapped_column(sa.Text)
     stage: Mapped[Stage] = mapped_column(STAGE_TYPE, default=Stage.IDEA, index=True)
     created_on: Mapped[date | None]
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
     review_round: Mapped[int] = mapped_column(default=1)
     # Bumped by every ORM update (UPDATE ... WHERE version = ?): a stale save is caught, not lost.
     version: Mapped[int] = mapped_column(default=1, server_default="1")

@@ -7,12 +7,12 @@ import secrets
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from tracker import permissions
-from tracker.extensions import db, utcnow
+from tracker import clock, permissions
+from tracker.extensions import db
 from tracker.first_read import read_first
 from tracker.models import Role, User, UserRole
 from tracker.services import audit, stamps
@@ -61,7 +61,7 @@ def authenticate(identifier: str, password: str, *, address: str | None) -> User
         audit.record("login_failed", subject=user, identifier=identifier, address=address,
                      detail={"reason": _failure_reason(user, password_ok)})
         return None
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     audit.record("login", actor=user, subject=user, address=address)
     return user
 

@@ -8,7 +8,7 @@ import enum
 import gzip
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from alembic.migration import MigrationContext
 from flask_babel import gettext as _
 
+from tracker import clock
 from tracker.extensions import db
 from tracker.models import CacheStamp
 from tracker.services import stamps
@@ -54,7 +55,7 @@ def write_backup(path: str | Path, *, with_passwords: bool = False) -> BackupSum
     revision = _current_revision()
     document = {
         "format": FORMAT, "version": FORMAT_VERSION, "alembic_revision": revision,
-        "created_at": datetime.now(timezone.utc).isoformat(), "with_passwords": with_passwords,
+        "created_at": clock.now().isoformat(), "with_passwords": with_passwords,
         "tables": tables,
     }
     payload = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()

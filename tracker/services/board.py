@@ -7,16 +7,16 @@ kept for viewers who see every proposal until a proposal or stage change is writ
 (services/stamps.py), so their cost does not grow with the archive.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import permissions
+from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus, User
 from tracker.services import stamps
-from tracker.services.mentoring import MentorLoad, days_since, mentor_loads
+from tracker.services.mentoring import MentorLoad, mentor_loads
 
 CARDS_PER_STAGE = 12
 STALLED_LIST = 20
@@ -36,7 +36,7 @@ class Card:
 
     @property
     def days_in_stage(self) -> int:
-        return days_since(self.since)
+        return clock.days_since(self.since)
 
 
 @dataclass
@@ -56,7 +56,7 @@ class Board:
     @property
     def days_to_presentation(self) -> int | None:
         day = self.team.presentation_on
-        return (day - date.today()).days if day else None
+        return (day - clock.today()).days if day else None
 
     def count(self, stage: Stage) -> int:
         return self.counts.get(stage, 0)
@@ -92,7 +92,7 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
     conditions = [Proposal.team_id == team.id, permissions.visible_proposals(viewer)]
     if subcommittee_id is not None:
         conditions.append(Proposal.subcommittee_id == subcommittee_id)
-    cutoff = datetime.now(timezone.utc) - timedelta(days=stalled_days)
+    cutoff = clock.now() - timedelta(days=stalled_days)
     # the cards of a column: the proposals untouched longest
     shown = db.session.scalars(
         sa.select(Proposal).where(Proposal.id.in_(_first_of_each_stage(conditions, BOARD_STAGES, CARDS_PER_STAGE)))
@@ -243,7 +243,7 @@ class TimelinePoint:
 
 def month_ends(team: Team, today: date | None = None) -> list[date]:
     """Month ends of the team's year (an active team: the last 12 months up to today)."""
-    today = today or date.today()
+    today = today or clock.today()
     if team.status == TeamStatus.ACTIVE:
         end = today
     else:
@@ -279,7 +279,7 @@ def _timeline(team_id: int, visible, days: list[date]) -> list[TimelinePoint]:
     spans = (sa.select(StageChange.to_stage, StageChange.created_at.label("start"), next_change.label("end"))
              .join(Proposal, Proposal.id == StageChange.proposal_id)
              .where(Proposal.team_id == team_id, visible).subquery())
-    moments = [datetime.combine(day + timedelta(days=1), datetime.min.time(), tzinfo=timezone.utc) for day in days]
+    moments = [clock.start_of(day + timedelta(days=1)) for day in days]
     columns = [sa.func.sum(sa.case((sa.and_(spans.c.start < moment,
                                              sa.or_(spans.c.end.is_(None), spans.c.end >= moment)), 1), else_=0))
                for moment in moments]

@@ -1,6 +1,6 @@
 """A team's activities calendar: the month and the year, activities added and edited, the iCalendar feed.
 
-Times are stored in UTC and shown on Seoul's clock. The team's kick-off and presentation dates are
+Times are stored in UTC and shown on the programme's clock (Seoul's). The team's kick-off and presentation dates are
 on the calendar as all-day events unless an activity of that kind is already recorded on the day.
 Mentoring sessions recorded through the mentoring page carry a date only (midnight UTC): they are
 all-day events too.
@@ -9,21 +9,17 @@ import calendar as month_calendar
 import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from zoneinfo import ZoneInfo
 
 import icalendar
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import permissions, vocabulary
-from tracker.extensions import db, utcnow
-from tracker.models import (
-    Activity, ActivityKind, MentorAssignment, Membership, Proposal, Subcommittee, Team, User,
-)
+from tracker import clock, permissions, vocabulary
+from tracker.extensions import db
+from tracker.models import Activity, ActivityKind, Membership, MentorAssignment, Proposal, Subcommittee, Team, User
 from tracker.services.errors import NotAllowed, NotFound, ValidationFailed
 
-SEOUL = ZoneInfo("Asia/Seoul")
 TEAM_DATES = {ActivityKind.KICKOFF: "kickoff_on", ActivityKind.PRESENTATION: "presentation_on"}
 TOKEN_MIN_LENGTH = 32
 UID_DOMAIN = "policy-idea-tracker"
@@ -95,20 +91,16 @@ def is_date_only(activity: Activity) -> bool:
 
 
 def local_day(moment: datetime) -> date:
-    return moment.astimezone(SEOUL).date()
+    return clock.local_date(moment)
 
 
 def _utc(on: date, at: time = time(0)) -> datetime:
-    return datetime.combine(on, at, tzinfo=SEOUL).astimezone(timezone.utc)
-
-
-def today() -> date:
-    return datetime.now(SEOUL).date()
+    return datetime.combine(on, at, tzinfo=clock.zone()).astimezone(timezone.utc)
 
 
 def default_month(team: Team, on: date | None = None) -> date:
     """This month in the team's year; otherwise the month of its kick-off (or January)."""
-    today = on or datetime.now(SEOUL).date()
+    today = on or clock.today()
     year = team.year or (team.kickoff_on.year if team.kickoff_on else today.year)
     if today.year == year:
         return today.replace(day=1)
@@ -121,12 +113,16 @@ def default_year(team: Team) -> int:
     return default_month(team).year
 
 
-def events_between(team: Team, first: date, last: date) -> list[Event]:
-    """Activities and team dates from ``first`` to ``last`` (Seoul days, both included), in order."""
+def events_between(team: Team, first: date = date.min, last: date = date.max) -> list[Event]:
+    """Activities and team dates from ``first`` to ``last`` (the programme's days, both included;
+    every one of the team's without them), in order."""
+    within = [Activity.team_id == team.id]
+    if first != date.min:
+        within.append(Activity.starts_at >= _utc(first))
+    if last != date.max:
+        within.append(Activity.starts_at < _utc(last + timedelta(days=1)))
     activities = db.session.scalars(
-        sa.select(Activity)
-        .where(Activity.team_id == team.id, Activity.starts_at >= _utc(first),
-               Activity.starts_at < _utc(last + timedelta(days=1)))
+        sa.select(Activity).where(*within)
         .options(joinedload(Activity.led_by), selectinload(Activity.subcommittees))
         .order_by(Activity.starts_at, Activity.id)).all()
     events = [Event(a.kind, local_day(a.starts_at), a) for a in activities]
@@ -273,16 +269,14 @@ def team_for_token(token: str) -> Team:
 
 def feed_ics(team: Team) -> bytes:
     """The team's calendar as iCalendar text: every activity and team date (Korean, the programme's language)."""
-    year = default_year(team)
-    first, last = date(year - 1, 1, 1), date(year + 1, 12, 31)
     cal = icalendar.Calendar()
     cal.add("prodid", f"-//{UID_DOMAIN}//{team.name}//KO")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", team.name)
-    cal.add("x-wr-timezone", "Asia/Seoul")
-    stamp = utcnow()
-    for event in events_between(team, first, last):
+    cal.add("x-wr-timezone", clock.zone().key)
+    stamp = clock.now()
+    for event in events_between(team):
         cal.add_component(_vevent(team, event, stamp))
     return cal.to_ical()
 

@@ -11,8 +11,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from tracker import permissions
-from tracker.extensions import db, utcnow
+from tracker import clock, permissions
+from tracker.extensions import db
 from tracker.models import Membership, Proposal, ProposalAuthor, ProposalReference, ProposalRevision, User
 from tracker.services.errors import NotAllowed, ValidationFailed
 
@@ -122,7 +122,7 @@ def save(proposal: Proposal, draft: ProposalDraft, *, base_version: int, actor: 
     if not changes:
         return None
     _apply(proposal, draft, changes)
-    proposal.updated_at = utcnow()  # the row is written even when only authors or references change
+    proposal.updated_at = clock.now()  # the row is written even when only authors or references change
     revision = ProposalRevision(proposal=proposal, actor=actor, source=EDIT_ACTION, changes=changes)
     db.session.add(revision)
     db.session.flush()

@@ -7,8 +7,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
-from tracker import permissions
-from tracker.extensions import db, utcnow
+from tracker import clock, permissions
+from tracker.extensions import db
 from tracker.models import FollowUpNote, Handoff, Proposal, Role, Stage, Team, User, UserRole
 from tracker.services import workflow
 from tracker.services.errors import NotAllowed, ValidationFailed
@@ -53,8 +53,8 @@ def hand_off(proposal: Proposal, *, department: str | None, liaison_id: int | No
     proposal.department = department or None
     workflow.move(proposal, "hand_off", actor=actor, note=note)
     handoff = handoff_of(proposal) or Handoff(proposal=proposal)
-    handoff.department, handoff.liaison, handoff.shared_on = department, liaison, shared_on or date.today()
-    handoff.updated_at = utcnow()
+    handoff.department, handoff.liaison, handoff.shared_on = department, liaison, shared_on or clock.today()
+    handoff.updated_at = clock.now()
     db.session.add(handoff)
     db.session.flush()
     return handoff
@@ -67,16 +67,16 @@ def decide(proposal: Proposal, action: str, decision: Decision, *, actor: User) 
     workflow.move(proposal, action, actor=actor, note=decision.note)
     handoff = handoff_of(proposal)
     if handoff is None:  # handed off before hand-offs were recorded (an imported past project)
-        handoff = Handoff(proposal=proposal, department=proposal.department or "", shared_on=date.today())
+        handoff = Handoff(proposal=proposal, department=proposal.department or "", shared_on=clock.today())
         db.session.add(handoff)
     if action == "adopt":
         handoff.plan, handoff.budget_year = _clean(decision.plan) or handoff.plan, decision.budget_year
     if action == "complete":
         handoff.progress, handoff.outcome = 100, _clean(decision.outcome) or decision.note
     handoff.response = handoff.response or decision.note
-    handoff.notes.append(FollowUpNote(author=actor, noted_on=date.today(), body=decision.note or "",
+    handoff.notes.append(FollowUpNote(author=actor, noted_on=clock.today(), body=decision.note or "",
                                       progress=handoff.progress))
-    handoff.updated_at = utcnow()
+    handoff.updated_at = clock.now()
     db.session.flush()
 
 
@@ -88,13 +88,13 @@ def add_note(handoff: Handoff, *, noted_on: date, body: str, progress: int | Non
         raise ValidationFailed([("body", _("Write what happened."))])
     if progress is not None and not 0 <= progress <= 100:
         raise ValidationFailed([("progress", _("Progress is a percentage from 0 to 100."))])
-    if noted_on > date.today():
+    if noted_on > clock.today():
         raise ValidationFailed([("noted_on", _("The date cannot be in the future."))])
     note = FollowUpNote(handoff=handoff, author=actor, noted_on=noted_on, body=body, progress=progress)
     db.session.add(note)
     if progress is not None:
         handoff.progress = progress
-    handoff.updated_at = utcnow()
+    handoff.updated_at = clock.now()
     db.session.flush()
     return note
 
@@ -103,7 +103,7 @@ def set_response(handoff: Handoff, response: str | None, *, actor: User) -> None
     if not permissions.can_update_follow_up(actor, handoff):
         raise NotAllowed("only the liaison or a manager records the department's response")
     handoff.response = _clean(response)
-    handoff.updated_at = utcnow()
+    handoff.updated_at = clock.now()
     db.session.flush()
 
 
@@ -126,7 +126,7 @@ def follow_up_rows(allowed: sa.ColumnElement[bool], *, team_id: int | None = Non
              .order_by(Team.cohort.desc(), Proposal.title))
     if team_id is not None:
         query = query.where(Proposal.team_id == team_id)
-    cutoff = utcnow() - timedelta(days=OVERDUE_DAYS)
+    cutoff = clock.now() - timedelta(days=OVERDUE_DAYS)
     rows = []
     for proposal, handoff in db.session.execute(query).unique():
         last = handoff.updated_at if handoff else proposal.updated_at

@@ -11,11 +11,23 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import permissions
+from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import (
-    Activity, ActivityKind, MentorAssignment, Proposal, ProposalAuthor, Review, ReviewScore, Role,
-    RubricCriterion, Stage, StageChange, Subcommittee, Team, User,
+    Activity,
+    ActivityKind,
+    MentorAssignment,
+    Proposal,
+    ProposalAuthor,
+    Review,
+    ReviewScore,
+    Role,
+    RubricCriterion,
+    Stage,
+    StageChange,
+    Subcommittee,
+    Team,
+    User,
 )
 from tracker.services import stamps
 from tracker.services.errors import NotAllowed, NotFound, ValidationFailed
@@ -33,7 +45,7 @@ class QueueItem:
 
     @property
     def days_waiting(self) -> int:
-        return days_since(self.waiting_since)
+        return clock.days_since(self.waiting_since)
 
 
 @dataclass(frozen=True)
@@ -45,7 +57,7 @@ class MentorLoad:
 
     @property
     def oldest_days(self) -> int | None:
-        return days_since(self.oldest_since) if self.oldest_since else None
+        return clock.days_since(self.oldest_since) if self.oldest_since else None
 
 
 @dataclass(frozen=True)
@@ -54,14 +66,6 @@ class Disagreement:
     round: int
     criterion: str
     spread: int
-
-
-def days_since(moment: datetime | None) -> int:
-    if moment is None:
-        return 0
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return max(0, (datetime.now(timezone.utc) - moment).days)
 
 
 def _entered_review_of_row():

@@ -2,7 +2,8 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
-from tracker.extensions import db, utcnow
+from tracker import clock
+from tracker.extensions import db
 from tracker.models import MentorAssignment, Notification, Proposal, User
 
 MENTION, COMMENT = "mention", "comment"
@@ -45,4 +46,4 @@ def unread_count(user: User) -> int:
 def mark_all_read(user: User) -> int:
     return db.session.execute(
         sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-        .values(read_at=utcnow())).rowcount
+        .values(read_at=clock.now())).rowcount

@@ -7,10 +7,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from tracker import permissions
-from tracker.extensions import db, utcnow
-from tracker.models import (EventJudge, JudgeScore, PresentationEvent, PresentationSlot, Proposal,
-                            Stage, Team, User)
+from tracker import clock, permissions
+from tracker.extensions import db
+from tracker.models import EventJudge, JudgeScore, PresentationEvent, PresentationSlot, Proposal, Stage, Team, User
 from tracker.services import accounts
 from tracker.services.errors import NotAllowed, NotFound, ValidationFailed
 
@@ -191,7 +190,7 @@ def save_score(event: PresentationEvent, judge: User, proposal_id: int, criterio
     if score is None:
         db.session.execute(sa.delete(JudgeScore).where(*where))
         return
-    updated = db.session.execute(sa.update(JudgeScore).where(*where).values(score=score, saved_at=utcnow()))
+    updated = db.session.execute(sa.update(JudgeScore).where(*where).values(score=score, saved_at=clock.now()))
     if updated.rowcount:
         return
     try:
@@ -199,7 +198,7 @@ def save_score(event: PresentationEvent, judge: User, proposal_id: int, criterio
             db.session.add(JudgeScore(event_id=event.id, judge_id=judge.id, proposal_id=proposal_id,
                                       criterion=criterion, score=score))
     except IntegrityError:  # the same judge saved the same field from a second tab a moment earlier
-        db.session.execute(sa.update(JudgeScore).where(*where).values(score=score, saved_at=utcnow()))
+        db.session.execute(sa.update(JudgeScore).where(*where).values(score=score, saved_at=clock.now()))
 
 
 def scores_by(event: PresentationEvent, judge: User) -> dict[tuple[int, str], int]:
@@ -218,7 +217,7 @@ def scoring_progress(event: PresentationEvent) -> dict[tuple[int, int], int]:
 
 def close_scoring(event: PresentationEvent, *, actor: User) -> None:
     _check_manager(event, actor)
-    event.scoring_closed_at = event.scoring_closed_at or utcnow()
+    event.scoring_closed_at = event.scoring_closed_at or clock.now()
     db.session.flush()
 
 

@@ -8,17 +8,9 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tracker.extensions import db, utcnow
-from tracker.models import (
-    Proposal,
-    ProposalAuthor,
-    ProposalRevision,
-    Stage,
-    StageChange,
-    Subcommittee,
-    Team,
-    User,
-)
+from tracker import clock
+from tracker.extensions import db
+from tracker.models import Proposal, ProposalAuthor, ProposalRevision, Stage, StageChange, Subcommittee, Team, User
 from tracker.services import stamps
 
 IMPORT_ACTION = "import"
@@ -139,7 +131,7 @@ def apply_imported(proposal: Proposal, diff: ImportedDiff, *, actor: User | None
                    note: str | None = None) -> None:
     """Write a diff from ``diff_imported``, with its revision and stage-change rows."""
     if diff.changes:
-        proposal.updated_at = utcnow()  # the row is written (and versioned) even if only authors change
+        proposal.updated_at = clock.now()  # the row is written (and versioned) even if only authors change
         for name, value in diff.new_fields.items():
             setattr(proposal, name, value)
         if "subcommittee" in diff.changes:

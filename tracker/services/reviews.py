@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from tracker import permissions
-from tracker.extensions import db, utcnow
+from tracker import clock, permissions
+from tracker.extensions import db
 from tracker.models import Proposal, Recommendation, Review, ReviewScore, Rubric, RubricCriterion, Team, User
 from tracker.services import notifications, workflow
 from tracker.services.errors import NotAllowed, ValidationFailed
@@ -113,7 +113,7 @@ def submit_review(proposal: Proposal, *, mentor: User, scores: dict[int, int], c
     if reasons:
         raise ValidationFailed(reasons)
     review = Review(proposal=proposal, mentor=mentor, rubric=rubric, round=proposal.review_round,
-                    recommendation=recommendation, comment=comment, submitted_at=utcnow(),
+                    recommendation=recommendation, comment=comment, submitted_at=clock.now(),
                     scores=[ReviewScore(criterion=c, score=scores[c.id]) for c in rubric.criteria])
     db.session.add(review)
     if recommendation == Recommendation.REVISE:

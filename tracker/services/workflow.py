@@ -5,14 +5,13 @@ the table does not exist. Who a person is *to a proposal* (author, subcommittee 
 its subcommittee, manager) is decided by ``permissions.relations``.
 """
 from dataclasses import dataclass
-from datetime import date
 from typing import Callable
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from tracker import permissions
+from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import JudgeScore, PresentationEvent, Proposal, Review, Stage, StageChange, User
 from tracker.permissions import Relation
@@ -46,7 +45,7 @@ def _enough_reviews(proposal: Proposal) -> list[str]:
 
 def _presentation_day_reached(proposal: Proposal) -> list[str]:
     day = proposal.team.presentation_on
-    if day is None or date.today() < day:
+    if day is None or clock.today() < day:
         return [_("It can be marked as presented only on or after the presentation day (%(day)s).",
                   day=day.isoformat() if day else "–")]
     return []

@@ -1,14 +1,13 @@
 """A team's status board (with moves), its printable report and exports; the programme overview."""
-from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker import charts, permissions
+from tracker import charts, clock, permissions
 from tracker.extensions import db
-from tracker.forms.board import BoardFilterForm, CardMoveForm
 from tracker.formatting import kdate_short, label, subcommittee_name
+from tracker.forms.board import BoardFilterForm, CardMoveForm
 from tracker.services import archive, board, exports, follow_up, workflow
 from tracker.services.errors import ValidationFailed
 from tracker.views.downloads import spreadsheet
@@ -52,7 +51,7 @@ def show(team_id: int):
 def report(team_id: int):
     team = team_or_403(permissions.can_view_team)
     form, page = _board(team)
-    return render_template("board/report.html", team=team, form=form, page=page, today=date.today(),
+    return render_template("board/report.html", team=team, form=form, page=page, today=clock.today(),
                            **_charts(team, page))
 
 

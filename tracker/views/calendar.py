@@ -7,11 +7,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from tracker import permissions
+from tracker import clock, permissions
 from tracker.extensions import db
+from tracker.formatting import label, subcommittee_name
 from tracker.forms.accounts import ActionForm
 from tracker.forms.calendar import FIRST_YEAR, LAST_YEAR, ActivityForm
-from tracker.formatting import label, subcommittee_name
 from tracker.models import ActivityKind, Stage
 from tracker.services import archive, calendar
 from tracker.services.errors import NotFound, ValidationFailed
@@ -46,7 +46,7 @@ def _feed(team) -> dict:
 def month(team_id: int):
     team = team_or_403(permissions.can_view_calendar)
     shown = calendar.month_of(team, _month_arg(team))
-    return render_template("calendar/month.html", team=team, month=shown, today=calendar.today(), **_feed(team))
+    return render_template("calendar/month.html", team=team, month=shown, today=clock.today(), **_feed(team))
 
 
 @bp.get(TEAM + "/list")
@@ -76,8 +76,8 @@ def _form(team, activity=None) -> ActivityForm:
     if activity is None:
         form = ActivityForm(on=_day_arg(request.args.get("on", "")))
     else:
-        starts = activity.starts_at.astimezone(calendar.SEOUL)
-        ends = activity.ends_at.astimezone(calendar.SEOUL) if activity.ends_at else None
+        starts = clock.local(activity.starts_at)
+        ends = clock.local(activity.ends_at) if activity.ends_at else None
         form = ActivityForm(data={
             "kind": activity.kind.value, "title": activity.title, "on": starts.date(), "starts": starts.time(),
             "ends_on": ends.date() if ends and ends.date() != starts.date() else None,

@@ -1,13 +1,12 @@
 """Selected proposals after the presentation: the hand-off form, the department's decisions and
 progress notes on the proposal page, the follow-up list of every cohort, and a team's results book."""
-from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from tracker import permissions
+from tracker import clock, permissions
 from tracker.formatting import person_label
 from tracker.forms.follow_up import DecisionForm, HandoffForm, ProgressNoteForm, ResponseForm
 from tracker.services import archive, follow_up, results, workflow
@@ -108,7 +107,7 @@ def index():
 @bp.get("/teams/<int(max=2147483647):team_id>/results")
 def results_book(team_id: int):
     team = team_or_403(permissions.can_view_team)
-    return render_template("follow_up/results.html", book=results.book(team, current_user), today=date.today())
+    return render_template("follow_up/results.html", book=results.book(team, current_user), today=clock.today())
 
 
 def panel(proposal) -> dict | None:

@@ -11,7 +11,6 @@ with messages waiting to be shown (after a save) is drawn afresh. A download (a 
 kept the same way, bytes and file name; no other header of an answer is ever kept (cookies least).
 """
 import secrets
-import time
 from dataclasses import dataclass
 from functools import wraps
 
@@ -20,6 +19,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from tracker import clock
 from tracker.services import stamps
 
 SPAN_S = 300
@@ -46,7 +46,7 @@ def kept_page(view):
         if not current_app.config["KEEP_PAGES"] or not current_user.is_authenticated or "_flashes" in session:
             return view(*args, **kwargs)  # messages after a save are drawn into the page: drawn afresh
         key = (f"page:{request.endpoint}", request.url, current_user.get_id(), str(get_locale()),
-               int(time.time() // SPAN_S))
+               int(clock.now().timestamp() // SPAN_S))
         stamp, page = stamps.lookup(key, (stamps.PAGES,))
         if page is None:
             stamps.read_again_what_came_before()  # the person
