@@ -15,6 +15,7 @@ from tracker.models import Role
 from tracker.services import accounts
 
 PASSWORD = "correct-horse-battery"
+CHEAP_HASH = "pbkdf2:sha256:1"  # hashing is not what most tests test (the one that does sets scrypt)
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # "Now" for every test: a fixed moment in Korea, never the real clock. `.ci/run` runs the suite once
@@ -49,6 +50,7 @@ def app(database_url, tmp_path_factory):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret",
         "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": CHEAP_HASH,
     })
     app.test_client_class = FreshContextClient
     with app.app_context():
@@ -109,7 +111,7 @@ def programme(ctx):
 
 @functools.cache
 def _password_hash() -> str:
-    return accounts.hash_password(PASSWORD)  # scrypt is slow on purpose: hash once per session
+    return accounts.hash_password(PASSWORD)
 
 
 @pytest.fixture

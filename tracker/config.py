@@ -43,6 +43,8 @@ class Config:
     KEEP_PAGES = True  # busy read pages kept in memory until the next write (tracker/views/kept_pages.py)
 
     PASSWORD_MIN_LENGTH = 10
+    # Slow on purpose (werkzeug's scrypt); the test suite sets a cheap one where hashing is not the test.
+    PASSWORD_HASH_METHOD = "scrypt"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"

@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
+from tracker.config import Config
 from tracker.extensions import db
 from tracker.models import AuditEvent, Role, User
 from tracker.services import accounts
@@ -66,7 +67,8 @@ def test_email_sign_in_ignores_case(client, make_account):
     assert sign_in(client, "kim.minji@gyeongju.go.kr", PASSWORD).status_code == 302
 
 
-def test_passwords_are_salted_scrypt_and_never_shown_or_logged(client, make_account, caplog):
+def test_passwords_are_salted_scrypt_and_never_shown_or_logged(app, client, make_account, caplog, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", Config.PASSWORD_HASH_METHOD)
     caplog.set_level(logging.DEBUG)
     first, _ = accounts.create_account(accounts.NewAccount("가", (Role.MEMBER,), staff_id="a1"), actor=None, address=None)
     second, _ = accounts.create_account(accounts.NewAccount("나", (Role.MEMBER,), staff_id="a2"), actor=None, address=None)

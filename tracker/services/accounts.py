@@ -5,8 +5,10 @@ admin). A new account gets a temporary password and must choose its own at first
 """
 import secrets
 from dataclasses import dataclass
+from functools import cache
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -19,8 +21,6 @@ from tracker.services import audit, stamps
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 MIN_PASSWORD_LENGTH = 10
-# Checked against when the account does not exist, so that both failures take the same time.
-_UNKNOWN_ACCOUNT_HASH = generate_password_hash(secrets.token_urlsafe(16), method="scrypt")
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,13 @@ class NewAccount:
 
 
 def hash_password(password: str) -> str:
-    return generate_password_hash(password, method="scrypt")
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@cache
+def _unknown_account_hash(method: str) -> str:
+    """Checked against when the account does not exist, so that both failures take the same time."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
 
 
 def temporary_password() -> str:
@@ -55,7 +61,8 @@ def authenticate(identifier: str, password: str, *, address: str | None) -> User
     """The account if the password is right and the account active; None otherwise, for every
     reason alike. Both outcomes are written to the audit log."""
     user = find_by_identifier(identifier)
-    stored = user.password_hash if user is not None and user.password_hash else _UNKNOWN_ACCOUNT_HASH
+    stored = (user.password_hash if user is not None and user.password_hash
+              else _unknown_account_hash(current_app.config["PASSWORD_HASH_METHOD"]))
     password_ok = check_password_hash(stored, password or "")
     if user is None or not user.is_active or user.access_expired or not user.password_hash or not password_ok:
         audit.record("login_failed", subject=user, identifier=identifier, address=address,
