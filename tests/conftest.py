@@ -71,15 +71,28 @@ def _drop_alembic_version():
 @pytest.fixture(autouse=True)
 def _empty_tables(request):
     yield
-    if "app" not in request.fixturenames:
+    if "app" not in request.fixturenames or request.node.get_closest_marker("shared_data"):
         return
-    app = request.getfixturevalue("app")
+    _delete_every_row(request.getfixturevalue("app"))
+
+
+def _delete_every_row(app) -> None:
     with app.app_context():
         limiter.reset()
         db.session.remove()
         with db.engine.begin() as connection:
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
+
+
+@pytest.fixture(scope="module")
+def module_ctx(app):
+    """An app context held for a whole module marked ``shared_data``: its data is built once by a
+    module fixture, its tests only read (nothing is emptied between them), every row goes at the end."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+    _delete_every_row(app)
 
 
 @pytest.fixture
@@ -100,8 +113,7 @@ def runner(app):
     return app.test_cli_runner()
 
 
-@pytest.fixture
-def programme(ctx):
+def load_programme() -> None:
     """The shipped programme data: cohort 1 with its four projects, cohort 2 with its subcommittees."""
     from tracker.importers.programme import load_programme
 
@@ -109,14 +121,18 @@ def programme(ctx):
     db.session.commit()
 
 
+@pytest.fixture
+def programme(ctx):
+    load_programme()
+
+
 @functools.cache
 def _password_hash() -> str:
     return accounts.hash_password(PASSWORD)
 
 
-@pytest.fixture
-def make_account(ctx):
-    """make_account(Role.MEMBER, ...) -> a committed, active account with PASSWORD."""
+def account_maker():
+    """make(Role.MEMBER, ...) -> a committed, active account with PASSWORD (in the current app context)."""
     counter = iter(range(1, 10_000))
 
     def make(*roles: Role, name: str | None = None, must_change: bool = False, active: bool = True):
@@ -131,6 +147,12 @@ def make_account(ctx):
         return user
 
     return make
+
+
+@pytest.fixture
+def make_account(ctx):
+    """make_account(Role.MEMBER, ...) -> a committed, active account with PASSWORD."""
+    return account_maker()
 
 
 @pytest.fixture
