@@ -6,6 +6,8 @@ from flask import current_app
 from alembic import context
 import sqlalchemy as sa
 
+from tracker.models.search import described_by_models
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -112,6 +114,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=get_metadata(),
             render_item=render_item,
+            include_name=described_by_models,
             **conf_args
         )
 

@@ -5,12 +5,11 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import Flask
 
-from tracker import connection_checks, formatting
+from tracker import formatting
 from tracker.cli import tracker_cli
 from tracker.config import Config, from_environment
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tracker.instrumentation import register_query_count
-from tracker.services import stamps  # noqa: F401  (writes of proposals move the cache stamp)
 from tracker.views import register_blueprints
 from tracker.views.errors import register_error_handlers
 from tracker.views.limits import register_request_limits
@@ -63,7 +62,6 @@ def _configure_database_url(app: Flask) -> None:
     elif url.startswith("postgresql"):
         options["connect_args"] = {"connect_timeout": app.config["DATABASE_CONNECT_TIMEOUT_S"],
                                    **options.get("connect_args", {})}
-        options["pool_pre_ping"] = False  # connection_checks asks the server only when needed
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
@@ -94,8 +92,6 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
-        elif db.engine.dialect.name == "postgresql":
-            connection_checks.check_before_use(db.engine)
         if app.config["QUERY_COUNT_HEADER"]:
             register_query_count(app, db.engine)
 

@@ -12,8 +12,7 @@ from datetime import timedelta
 class Config:
     SQLALCHEMY_DATABASE_URI = None  # SQLite file in instance/ unless DATABASE_URL is set
     SECRET_KEY = None
-    # pool_pre_ping: a connection the database dropped (a restart) is replaced, not used and failed
-    # (on PostgreSQL tracker/connection_checks.py does it, with fewer round trips).
+    # pool_pre_ping: a connection the database dropped (a restart) is replaced, not used and failed.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     # A save waits this long for another writer's lock on SQLite instead of failing at once.
     SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -27,6 +26,9 @@ class Config:
     LANGUAGES = ("ko", "en")
 
     PROPOSALS_PER_PAGE = 25
+    # A past idea is hinted as similar when the shared character pairs make up this share of what
+    # was typed, or of the past idea's own title (tracker/services/similar.py).
+    SIMILAR_THRESHOLD = 0.2
     # Larger requests get the 413 page before anything reads them: a whole request (an import
     # file) up to 10 MB, a form's text fields together up to 2 MB held in memory, 1000 fields.
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
@@ -40,7 +42,6 @@ class Config:
     SESSION_REFRESH_EACH_REQUEST = True
     REMEMBER_COOKIE_DURATION = timedelta(0)  # "remember me" is off
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-    KEEP_PAGES = True  # busy read pages kept in memory until the next write (tracker/views/kept_pages.py)
 
     PASSWORD_MIN_LENGTH = 10
     # Slow on purpose (werkzeug's scrypt); the test suite sets a cheap one where hashing is not the test.
@@ -62,8 +63,6 @@ def from_environment() -> dict:
     settings = {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}
     if os.environ.get("TRACKER_QUERY_COUNT_HEADER"):  # the benchmark's X-Query-Count header
         settings["QUERY_COUNT_HEADER"] = os.environ["TRACKER_QUERY_COUNT_HEADER"] == "1"
-    if os.environ.get("TRACKER_KEEP_PAGES"):  # 0: every page drawn afresh (to compare)
-        settings["KEEP_PAGES"] = os.environ["TRACKER_KEEP_PAGES"] == "1"
     if os.environ.get("TRACKER_TIMEZONE"):
         settings["TIMEZONE"] = os.environ["TRACKER_TIMEZONE"]
     if os.environ.get("TRUSTED_PROXIES"):

@@ -17,7 +17,7 @@ from tracker.models import (
     Stage,
     StageChange,
 )
-from tracker.services import presentation, reviews
+from tracker.services import presentation, reviews, text_index
 from tracker.services import teams as team_service
 
 PEOPLE = ("author", "sub_member", "team_member", "mentor", "other_mentor", "manager", "liaison", "outsider")
@@ -36,6 +36,8 @@ class Cohort:
                             stage=stage, authors=[ProposalAuthor(user=self.people["author"])], **fields)
         db.session.add(proposal)
         db.session.add(StageChange(proposal=proposal, to_stage=stage, action="test"))
+        db.session.flush()
+        text_index.index_proposals([proposal.id])  # as the proposal services do
         db.session.commit()
         return proposal
 

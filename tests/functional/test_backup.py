@@ -80,7 +80,8 @@ def test_backup_restored_into_an_empty_database_gives_every_row_back(
 
     original, restored = table_rows(engine_of(app)), table_rows(engine_of(fresh_app))
     assert set(restored) == {t.name for t in db.metadata.sorted_tables}
-    assert original.pop("cache_stamp") != restored.pop("cache_stamp")  # caches of the old data are stale
+    # the text index is not in the file: it is made again from the restored proposals
+    assert restored["proposal_gram"] and restored["proposal_text"]
     for name, rows in original.items():
         assert restored[name] == rows, name
     assert len(restored["proposal"]) == 6 and len(restored["activity_attendee"]) == 2
@@ -143,7 +144,6 @@ def test_restore_into_a_database_with_rows_is_refused_unless_replace_is_given(
     db.session.expire_all()
     assert db.session.get(User, late) is None
     after = table_rows(engine_of(app))
-    assert after.pop("cache_stamp") != before.pop("cache_stamp")
     assert after == before
 
 

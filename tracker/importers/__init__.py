@@ -16,6 +16,7 @@ from tracker.importers.records import FileProblem, IdeaRecord, ImportReport, Row
 from tracker.models import Proposal, Stage, Team
 from tracker.services import proposals as proposal_service
 from tracker.services import teams as team_service
+from tracker.services import text_index
 from tracker.vocabulary import normalise_label
 
 __all__ = ["import_ideas", "import_file", "ImportReport", "RowError"]
@@ -192,7 +193,7 @@ def _apply_team(plan: _TeamPlan, report: ImportReport, *, write: bool, keep_exis
     existing = proposal_service.find_by_source_keys(team, [r.source_key for r in plan.records]) if team else {}
     subcommittees = {s.name_ko: s for s in team.subcommittees} if team else {}
 
-    new = []
+    new, updated = [], []
     for record in plan.records:
         matched = plan.matcher.match(record.subcommittee_label) if record.subcommittee_label else None
         subcommittee = subcommittees.get(matched.name_ko) if matched else None
@@ -205,11 +206,13 @@ def _apply_team(plan: _TeamPlan, report: ImportReport, *, write: bool, keep_exis
             report.unchanged += 1
         elif _update(proposal, record, subcommittee, write=write, note=note):
             report.updated += 1
+            updated.append(proposal.id)
         else:
             report.unchanged += 1
     report.created += len(new)
     if write:
         proposal_service.create_imported(team, new, note=note)
+        text_index.index_proposals(updated)  # the changed texts, once for the whole file
 
 
 def _update(proposal: Proposal, record: IdeaRecord, subcommittee, *, write: bool, note: str) -> bool:

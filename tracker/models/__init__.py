@@ -3,7 +3,6 @@ from tracker.models.activity import (
     Activity, ActivityKind, activity_attendee, activity_proposal, activity_subcommittee,
 )
 from tracker.models.audit import AuditEvent
-from tracker.models.cache import CacheStamp
 from tracker.models.discussion import Comment, Notification
 from tracker.models.follow_up import FollowUpNote, Handoff
 from tracker.models.people import Role, User, UserRole
@@ -16,18 +15,19 @@ from tracker.models.proposal import (
     StageChange,
 )
 from tracker.models.presentation import EventJudge, JudgeScore, PresentationEvent, PresentationSlot
+from tracker.models.search import ProposalGram, ProposalText
 from tracker.models.review import Recommendation, Review, ReviewScore, Rubric, RubricCriterion
 from tracker.models.team import MentorAssignment, MentorKind, Membership, Subcommittee, Team, TeamStatus
 
 __all__ = [
     "AuditEvent",
-    "CacheStamp",
     "Comment", "Notification",
     "FollowUpNote", "Handoff",
     "EventJudge", "JudgeScore", "PresentationEvent", "PresentationSlot",
     "Activity", "ActivityKind", "activity_attendee", "activity_proposal", "activity_subcommittee",
     "Role", "User", "UserRole",
     "Proposal", "ProposalAuthor", "ProposalReference", "ProposalRevision", "Stage", "StageChange",
+    "ProposalGram", "ProposalText",
     "Recommendation", "Review", "ReviewScore", "Rubric", "RubricCriterion",
     "MentorAssignment", "MentorKind", "Membership", "Subcommittee", "Team", "TeamStatus",
 ]

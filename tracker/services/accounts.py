@@ -15,9 +15,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import clock, permissions
 from tracker.extensions import db
-from tracker.first_read import read_first
 from tracker.models import Role, User, UserRole
-from tracker.services import audit, stamps
+from tracker.services import audit
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 MIN_PASSWORD_LENGTH = 10
@@ -198,13 +197,9 @@ def load_session_user(session_id: str) -> User | None:
     user_id, _, version = (session_id or "").partition(":")
     if not user_id.isdigit() or not version.isdigit():
         return None
-    # one statement: the person, their roles and the stamps of the caches (tracker/services/stamps.py)
-    found = read_first(stamps.with_stamps(sa.select(User).where(User.id == int(user_id)))
-                       .options(joinedload(User.roles)))
-    if not found:
+    user = db.session.scalar(sa.select(User).where(User.id == int(user_id)).options(joinedload(User.roles)))
+    if user is None:
         return None
-    user, *read = found[0]
-    stamps.note_read(read)
     if not user.is_active or user.access_expired or user.session_version != int(version):
         return None
     return user

@@ -18,8 +18,8 @@ from flask_babel import gettext as _
 
 from tracker import clock
 from tracker.extensions import db
-from tracker.models import CacheStamp
-from tracker.services import stamps
+from tracker.models import ProposalGram, ProposalText
+from tracker.services import text_index
 from tracker.services.errors import DomainError
 
 FORMAT = "policy-idea-tracker-backup"
@@ -102,8 +102,7 @@ def restore_backup(path: str | Path, *, replace: bool = False) -> BackupSummary:
         if table in tables:
             rows += _insert(table, *tables[table])
     _reset_sequences()
-    for name in (stamps.PROPOSALS, stamps.REVIEWS, stamps.PAGES):  # every process's caches are now stale
-        stamps.bump(name=name)
+    text_index.rebuild()
     db.session.flush()
     return BackupSummary(len(tables), rows, bool(document.get("with_passwords")),
                          document.get("alembic_revision"))
@@ -183,8 +182,9 @@ def _records(table: sa.Table, content: dict) -> tuple[list[sa.Column], list[dict
 
 
 def _content_tables() -> list[sa.Table]:
-    """Every table but the cache stamps: they describe caches, not the programme's records."""
-    return [table for table in db.metadata.sorted_tables if table is not CacheStamp.__table__]
+    """Every table but the text index, which is made again from the proposals."""
+    derived = {ProposalGram.__table__, ProposalText.__table__}
+    return [table for table in db.metadata.sorted_tables if table not in derived]
 
 
 def _has_rows() -> bool:

@@ -2,9 +2,6 @@
 
 Counts come from GROUP BY queries and each column shows at most ``CARDS_PER_STAGE`` cards (the
 longest waiting first), so a page costs the same number of queries for 10 or 10,000 proposals.
-The aggregates read from the whole history (the overview's "reached" counts, the timeline) are
-kept for viewers who see every proposal until a proposal or stage change is written
-(services/stamps.py), so their cost does not grow with the archive.
 """
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -15,7 +12,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus, User
-from tracker.services import stamps
 from tracker.services.mentoring import MentorLoad, mentor_loads
 
 CARDS_PER_STAGE = 12
@@ -117,11 +113,7 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
             sa.select(sa.func.count()).select_from(_reviewed_enough(team.id, required, conditions)))
         return matrix, complete
 
-    if permissions.sees_every_proposal(viewer):  # the counts everyone-sees share, until a proposal or review is written
-        matrix, complete = stamps.cached(("board.tallies", team.id, subcommittee_id, required), tallies,
-                                         (stamps.PROPOSALS, stamps.REVIEWS))
-    else:
-        matrix, complete = tallies()
+    matrix, complete = tallies()
     counts: dict[Stage, int] = {}
     for (_sub, stage), n in matrix.items():
         counts[stage] = counts.get(stage, 0) + n
@@ -196,10 +188,7 @@ def overview(viewer) -> list[TeamOutcome]:
     """Every team the person may see: how many ideas reached each stage, and where the selected ones are."""
     teams = db.session.scalars(sa.select(Team).where(permissions.visible_teams(viewer))
                                .order_by(Team.cohort.desc(), Team.name)).all()
-    if permissions.sees_every_proposal(viewer):
-        reached, now, selected = stamps.cached(("board.overview",), lambda: _outcomes(sa.true()))
-    else:
-        reached, now, selected = _outcomes(permissions.visible_proposals(viewer))
+    reached, now, selected = _outcomes(permissions.visible_proposals(viewer))
     return [TeamOutcome(t, _at_least(reached.get(t.id, {}), now.get(t.id, {})), now.get(t.id, {}),
                         selected.get(t.id, [])) for t in teams]
 
@@ -268,8 +257,6 @@ def stage_timeline(team: Team, viewer, days: list[date]) -> list[TimelinePoint]:
     each stage change opens a span that the proposal's next change closes."""
     if not days:
         return []
-    if permissions.sees_every_proposal(viewer):
-        return stamps.cached(("board.timeline", team.id, tuple(days)), lambda: _timeline(team.id, sa.true(), days))
     return _timeline(team.id, permissions.visible_proposals(viewer), days)
 
 

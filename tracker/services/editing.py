@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import Membership, Proposal, ProposalAuthor, ProposalReference, ProposalRevision, User
+from tracker.services import text_index
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 EDIT_ACTION = "edit"
@@ -127,6 +128,7 @@ def save(proposal: Proposal, draft: ProposalDraft, *, base_version: int, actor: 
     db.session.add(revision)
     db.session.flush()
     revision.proposal_version = proposal.version
+    text_index.index_proposals([proposal.id])
     return revision
 
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from tracker import permissions
 from tracker.extensions import db
 from tracker.models import Proposal, ProposalAuthor, ProposalReference, Stage, StageChange, Subcommittee, Team, User
+from tracker.services import text_index
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 CREATE_ACTION = "create"
@@ -39,6 +40,7 @@ def log_idea(team: Team, *, title: str, summary: str | None, subcommittee_id: in
     db.session.add(StageChange(proposal=proposal, from_stage=None, to_stage=Stage.IDEA,
                                action=CREATE_ACTION, actor=actor))
     db.session.flush()
+    text_index.index_proposals([proposal.id])
     return proposal
 
 
@@ -70,6 +72,7 @@ def carry_over(proposal: Proposal, team: Team, *, actor: User, note: str | None 
                                action=CARRY_OVER_ACTION, actor=actor,
                                note=(note or "").strip() or None))
     db.session.flush()
+    text_index.index_proposals([copy.id])
     return copy
 
 

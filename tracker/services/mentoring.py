@@ -1,8 +1,7 @@
 """What waits for mentors: a mentor's queue, each mentor's load, disagreements, mentoring sessions.
 
-Every list here is one or two aggregate queries, whatever the number of proposals. What they find
-(ids, counts, dates) is kept until a proposal, a stage change or a review is written
-(services/stamps.py); the proposals shown are read fresh by id.
+Every list here is one or two aggregate queries, whatever the number of proposals; the proposals
+shown are then read by id.
 """
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
@@ -29,12 +28,10 @@ from tracker.models import (
     Team,
     User,
 )
-from tracker.services import stamps
 from tracker.services.errors import NotAllowed, NotFound, ValidationFailed
 from tracker.services.reviews import DISAGREEMENT
 
 QUEUE_LENGTH = 100  # a queue shows the oldest; the rest wait their turn
-_BOTH = (stamps.PROPOSALS, stamps.REVIEWS)
 
 
 @dataclass(frozen=True)
@@ -110,7 +107,7 @@ def review_queue(mentor: User) -> tuple[list[QueueItem], list[QueueItem], int]:
                 db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(
                     Proposal.stage == Stage.IN_REVIEW, mine, ~own_review)))
 
-    waiting, done, total = stamps.cached(("mentoring.queue", mentor.id, frozenset(subcommittees)), find, _BOTH)
+    waiting, done, total = find()
     shown = _shown([*waiting, *done])
     return ([QueueItem(p, at) for p, at in shown[:len(waiting)]], [QueueItem(p, at) for p, at in shown[len(waiting):]],
             total)
@@ -132,10 +129,7 @@ def all_waiting(viewer: User) -> tuple[list[QueueItem], int]:
                    Review.submitted_at.is_not(None)).group_by(Review.proposal_id)).all())
         return rows, done, total
 
-    if permissions.sees_every_proposal(viewer):  # the rows all such viewers share
-        rows, done, total = stamps.cached(("mentoring.all_waiting",), find, _BOTH)
-    else:
-        rows, done, total = find()
+    rows, done, total = find()
     return [QueueItem(p, entered, done.get(p.id, 0)) for p, entered in _shown(rows)], total
 
 
@@ -145,7 +139,7 @@ def mentor_loads(team: Team) -> list[MentorLoad]:
         sa.select(MentorAssignment).join(MentorAssignment.subcommittee).where(Subcommittee.team_id == team.id)
         .options(joinedload(MentorAssignment.user), joinedload(MentorAssignment.subcommittee))
         .order_by(Subcommittee.position, MentorAssignment.id)).all()
-    waiting = stamps.cached(("mentoring.loads", team.id), lambda: _waiting_by_mentor(team.id), _BOTH)
+    waiting = _waiting_by_mentor(team.id)
     loads: dict[int, MentorLoad] = {}
     for assignment in assignments:
         if assignment.user_id not in loads:
@@ -173,10 +167,7 @@ def _waiting_by_mentor(team_id: int) -> dict[int, tuple[int, datetime | None]]:
 def disagreements(viewer: User) -> list[Disagreement]:
     """Proposals whose mentors are 2 points or more apart on a criterion in one round."""
     visible = permissions.visible_proposals(viewer)
-    if permissions.sees_every_proposal(viewer):  # the rows all such viewers share
-        rows = stamps.cached(("mentoring.disagreements",), lambda: _disagreeing(visible), _BOTH)
-    else:
-        rows = _disagreeing(visible)
+    rows = _disagreeing(visible)
     proposals = {p.id: p for p in db.session.scalars(
         sa.select(Proposal).where(Proposal.id.in_({r[0] for r in rows}))
         .options(joinedload(Proposal.team)))} if rows else {}

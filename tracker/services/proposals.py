@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import Proposal, ProposalAuthor, ProposalRevision, Stage, StageChange, Subcommittee, Team, User
-from tracker.services import stamps
+from tracker.services import text_index
 
 IMPORT_ACTION = "import"
 UNCHANGED = object()  # "leave this as it is", where None would mean "clear it"
@@ -85,7 +85,7 @@ def create_imported(team: Team, records: list[NewImported], *, actor: User | Non
                for pid, r in zip(ids, records) for i, name in enumerate(r.author_names)]
     if authors:
         db.session.execute(sa.insert(ProposalAuthor.__table__), authors)
-    stamps.bump()  # bulk inserts pass by the flush that moves it otherwise
+    text_index.index_proposals(ids)
     return ids
 
 

@@ -11,7 +11,6 @@ from tracker.forms.board import BoardFilterForm, CardMoveForm
 from tracker.services import archive, board, exports, follow_up, workflow
 from tracker.services.errors import ValidationFailed
 from tracker.views.downloads import spreadsheet
-from tracker.views.kept_pages import kept_page
 from tracker.views.navigation import is_local_path
 from tracker.views.support import team_or_403
 
@@ -36,7 +35,6 @@ def _charts(team, page):
 
 
 @bp.get("/teams/<int(max=2147483647):team_id>/board")
-@kept_page
 def show(team_id: int):
     team = team_or_403(permissions.can_view_team)
     form, page = _board(team)
@@ -47,7 +45,6 @@ def show(team_id: int):
 
 
 @bp.get("/teams/<int(max=2147483647):team_id>/report")
-@kept_page
 def report(team_id: int):
     team = team_or_403(permissions.can_view_team)
     form, page = _board(team)
@@ -77,7 +74,6 @@ def move(team_id: int):
 
 
 @bp.get("/teams/<int(max=2147483647):team_id>/board.<any(xlsx, csv):fmt>")
-@kept_page
 def export(team_id: int, fmt: str):
     team = team_or_403(permissions.can_view_team)
     subcommittee = request.args.get("subcommittee", type=int)
@@ -87,7 +83,6 @@ def export(team_id: int, fmt: str):
 
 
 @bp.get("/overview")
-@kept_page
 def overview():
     return render_template("board/overview.html", outcomes=board.overview(current_user),
                            stages=board.BOARD_STAGES, outcome_stages=board.OUTCOME_STAGES)

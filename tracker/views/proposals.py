@@ -7,14 +7,12 @@ from tracker import permissions
 from tracker.forms.proposals import MAX_ID, CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
 from tracker.services import archive, exports, ideas, mentoring, reviews, similar, workflow
 from tracker.views.downloads import spreadsheet
-from tracker.views.kept_pages import kept_page
 from tracker.views import follow_up as follow_up_views
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
 
 @bp.get("/")
-@kept_page
 def index():
     form, filters = _filters()
     result = archive.proposal_list(filters, form.page.data or 1,
@@ -42,7 +40,6 @@ def export(fmt: str):
 
 
 @bp.get("/<int(max=2147483647):proposal_id>")
-@kept_page
 def detail(proposal_id: int):
     page = archive.proposal_page(proposal_id)
     proposal = page.proposal
@@ -63,7 +60,6 @@ def detail(proposal_id: int):
 
 
 @bp.get("/similar")
-@kept_page
 def similar_hints():
     """The hint list under the title field while someone types, or for proposal ``like`` (fetched by a script)."""
     text = request.args.get("q", "")[:700]

@@ -10,14 +10,12 @@ from tracker.forms.reviews import review_form_for
 from tracker.models import Recommendation
 from tracker.services import archive, mentoring, reviews
 from tracker.services.errors import ValidationFailed
-from tracker.views.kept_pages import kept_page
 from tracker.views.support import show_reasons
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
 
 @bp.get("/")
-@kept_page
 def index():
     if permissions.is_manager(current_user):
         waiting, total = mentoring.all_waiting(current_user)

@@ -1,0 +1,97 @@
+"""Proposals' texts as character pairs, written to the database's indexes with every proposal write.
+
+A word becomes its overlapping pairs of characters (``grams("빈집있는교")`` -> 빈집 집있 있는 는교); a
+one-character word is kept whole. The proposal services call ``index_proposals`` in the same
+transaction as the write, so a search or a similar-idea hint sees an edit at once; ``rebuild``
+writes every proposal's again (after a restore, or a bulk load).
+"""
+import re
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+
+from tracker.extensions import db
+from tracker.models import Proposal, ProposalGram, ProposalText
+from tracker.models.search import TEXT_SEARCH
+
+WORD = re.compile(r"[^\W_]+")
+SIMILAR_FIELDS = ("title", "summary")
+SEARCHED_FIELDS = ("title", "summary", "problem", "proposal_text", "expected_effect", "beneficiaries",
+                   "department")
+BATCH = 500
+
+
+def words(text: str | None) -> list[str]:
+    return WORD.findall((text or "").lower())
+
+
+def word_grams(word: str) -> list[str]:
+    """The overlapping pairs of one word, in order (the word itself when it is one character)."""
+    return [word] if len(word) < 2 else [word[i:i + 2] for i in range(len(word) - 1)]
+
+
+def grams(text: str | None) -> list[str]:
+    """The distinct pairs of every word of a text, in their first order."""
+    return list(dict.fromkeys(g for word in words(text) for g in word_grams(word)))
+
+
+def _rows(proposals) -> tuple[list[dict], list[dict]]:
+    gram_rows, text_rows = [], []
+    for row in proposals:
+        similar = grams(" ".join(getattr(row, name) or "" for name in SIMILAR_FIELDS))
+        gram_rows.extend({"gram": g, "proposal_id": row.id} for g in similar)
+        searched = grams(" ".join(getattr(row, name) or "" for name in SEARCHED_FIELDS))
+        text_rows.append({"proposal_id": row.id, "grams": " ".join(searched)})
+    return gram_rows, text_rows
+
+
+def index_proposals(ids: Iterable[int]) -> None:
+    """Write these proposals' pairs again (after a create, an edit or an import), in this transaction."""
+    ids = sorted(set(ids))
+    db.session.flush()
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        db.session.execute(sa.delete(ProposalGram).where(ProposalGram.proposal_id.in_(chunk)))
+        db.session.execute(sa.delete(ProposalText).where(ProposalText.proposal_id.in_(chunk)))
+        rows = db.session.execute(sa.select(Proposal.id, *(getattr(Proposal, n) for n in SEARCHED_FIELDS))
+                                  .where(Proposal.id.in_(chunk))).all()
+        _insert(*_rows(rows))
+
+
+def rebuild() -> int:
+    """Every proposal's pairs written again from scratch; returns how many proposals."""
+    db.session.execute(sa.delete(ProposalGram))
+    db.session.execute(sa.delete(ProposalText))
+    if db.session.get_bind().dialect.name == "sqlite":  # the FTS table is kept by triggers; start it clean
+        db.session.execute(sa.text(f"INSERT INTO {TEXT_SEARCH}({TEXT_SEARCH}) VALUES ('delete-all')"))
+    ids = list(db.session.scalars(sa.select(Proposal.id).order_by(Proposal.id)))
+    for start in range(0, len(ids), BATCH * 4):
+        chunk = ids[start:start + BATCH * 4]
+        rows = db.session.execute(sa.select(Proposal.id, *(getattr(Proposal, n) for n in SEARCHED_FIELDS))
+                                  .where(Proposal.id.in_(chunk))).all()
+        _insert(*_rows(rows))
+    return len(ids)
+
+
+def _insert(gram_rows: list[dict], text_rows: list[dict]) -> None:
+    if gram_rows:
+        db.session.execute(sa.insert(ProposalGram.__table__), gram_rows)
+    if text_rows:
+        db.session.execute(sa.insert(ProposalText.__table__), text_rows)
+
+
+def containing(word: str) -> sa.ColumnElement[bool] | None:
+    """A condition on Proposal.id: the proposals whose searched texts hold every pair of ``word``
+    (more than those that contain the word itself: check it as well); None when the word has no
+    pair (one character)."""
+    pairs = [g for g in grams(word) if len(g) == 2]
+    if not pairs:
+        return None
+    if db.session.get_bind().dialect.name == "sqlite":
+        match = sa.literal_column(TEXT_SEARCH).op("MATCH")(" AND ".join(f'"{p}"' for p in pairs))
+        found = sa.select(sa.literal_column("rowid")).select_from(sa.table(TEXT_SEARCH)).where(match)
+    else:
+        found = sa.select(ProposalText.proposal_id).where(
+            sa.func.to_tsvector("simple", ProposalText.grams).op("@@")(
+                sa.func.plainto_tsquery("simple", " ".join(pairs))))
+    return Proposal.id.in_(found)
