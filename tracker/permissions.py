@@ -27,11 +27,14 @@ Where a list must be filtered in the database, the rule's SQL twin stands right 
 | grant the admin role; reset, deactivate or change an admin | no | no | admin only |
 """
 import enum
+from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 
 from tracker.extensions import db
-from tracker.models import EventJudge, Handoff, Proposal, Role, Stage, Subcommittee, Team, TeamStatus
+from tracker.models import (Handoff, Membership, MentorAssignment, Proposal, Role, Stage, Subcommittee, Team,
+                            TeamStatus)
 
 MANAGING_ROLES = {Role.MANAGER, Role.ADMIN}
 EDITABLE_STAGES = (Stage.IDEA, Stage.DEVELOPING)
@@ -73,19 +76,59 @@ def can_grant_roles(user, roles) -> bool:
     return can_manage_accounts(user) and (Role.ADMIN not in roles or Role.ADMIN in user.role_set)
 
 
+@dataclass(frozen=True)
+class Ties:
+    """What a person is tied to: read in one query, once per request, and used by every check."""
+
+    member_subcommittees: dict[int, frozenset[int | None]]  # team -> the subcommittees they are in
+    mentored_subcommittees: frozenset[int]
+    mentored_teams: frozenset[int]
+    handed_to_them: frozenset[int]  # proposals handed off to them as their department's liaison
+
+
+NO_TIES = Ties({}, frozenset(), frozenset(), frozenset())
+
+
+def ties(user) -> Ties:
+    if not _signed_in(user):
+        return NO_TIES
+    if not has_request_context():  # a command or a test: read afresh, the data may have just changed
+        return _read_ties(user)
+    kept = g.setdefault("tracker_ties", {})
+    if user.id not in kept:
+        kept[user.id] = _read_ties(user)
+    return kept[user.id]
+
+
+def _read_ties(user) -> Ties:
+    rows = db.session.execute(sa.union_all(
+        sa.select(sa.literal("member"), Membership.team_id, Membership.subcommittee_id)
+        .where(Membership.user_id == user.id),
+        sa.select(sa.literal("mentor"), Subcommittee.team_id, MentorAssignment.subcommittee_id)
+        .join(Subcommittee, Subcommittee.id == MentorAssignment.subcommittee_id)
+        .where(MentorAssignment.user_id == user.id),
+        sa.select(sa.literal("liaison"), sa.null(), Handoff.proposal_id).where(Handoff.liaison_id == user.id),
+    )).all()
+    members: dict[int, set[int | None]] = {}
+    for kind, team_id, other in rows:
+        if kind == "member":
+            members.setdefault(team_id, set()).add(other)
+    liaison = Role.LIAISON in user.role_set
+    return Ties({team: frozenset(subs) for team, subs in members.items()},
+                frozenset(o for k, _t, o in rows if k == "mentor"), frozenset(t for k, t, _o in rows if k == "mentor"),
+                frozenset(o for k, _t, o in rows if k == "liaison" and liaison))
+
+
 def member_team_ids(user) -> set[int]:
-    return {m.team_id for m in user.memberships} if _signed_in(user) else set()
+    return set(ties(user).member_subcommittees)
 
 
 def mentored_subcommittee_ids(user) -> set[int]:
-    return {a.subcommittee_id for a in user.mentor_assignments} if _signed_in(user) else set()
+    return set(ties(user).mentored_subcommittees)
 
 
 def mentored_team_ids(user) -> set[int]:
-    ids = mentored_subcommittee_ids(user)
-    if not ids:
-        return set()
-    return set(db.session.scalars(sa.select(Subcommittee.team_id).where(Subcommittee.id.in_(ids))))
+    return set(ties(user).mentored_teams)
 
 
 def can_view_team(user, team: Team) -> bool:
@@ -116,9 +159,7 @@ def can_view_proposal(user, proposal: Proposal) -> bool:
 
 def liaison_proposal_ids(user) -> set[int]:
     """The proposals handed off to this person as their department's liaison."""
-    if not _signed_in(user) or Role.LIAISON not in user.role_set:
-        return set()
-    return set(db.session.scalars(sa.select(Handoff.proposal_id).where(Handoff.liaison_id == user.id)))
+    return set(ties(user).handed_to_them)
 
 
 def visible_proposals(user) -> sa.ColumnElement[bool]:
@@ -137,19 +178,20 @@ def visible_proposals(user) -> sa.ColumnElement[bool]:
 def relations(user, proposal: Proposal) -> set[Relation]:
     if not _signed_in(user):
         return set()
+    tied = ties(user)
     found = set()
     if is_manager(user):
         found.add(Relation.MANAGER)
     if any(a.user_id == user.id for a in proposal.authors):
         found.add(Relation.AUTHOR)
-    for membership in user.memberships:
-        if membership.team_id == proposal.team_id:
-            found.add(Relation.TEAM_MEMBER)
-            if proposal.subcommittee_id is None or membership.subcommittee_id == proposal.subcommittee_id:
-                found.add(Relation.SUBCOMMITTEE_MEMBER)
-    if proposal.subcommittee_id is not None and proposal.subcommittee_id in mentored_subcommittee_ids(user):
+    subcommittees = tied.member_subcommittees.get(proposal.team_id)
+    if subcommittees is not None:
+        found.add(Relation.TEAM_MEMBER)
+        if proposal.subcommittee_id is None or proposal.subcommittee_id in subcommittees:
+            found.add(Relation.SUBCOMMITTEE_MEMBER)
+    if proposal.subcommittee_id is not None and proposal.subcommittee_id in tied.mentored_subcommittees:
         found.add(Relation.MENTOR)
-    if proposal.id in liaison_proposal_ids(user):
+    if proposal.id in tied.handed_to_them:
         found.add(Relation.LIAISON)
     return found
 
