@@ -1,6 +1,6 @@
 """Sign-in required everywhere but a few public pages, forced password change, session checks,
 and the security headers of every response."""
-from flask import Flask, redirect, request, url_for
+from flask import Flask, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -56,6 +56,6 @@ def register_security(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
-        if current_user.is_authenticated:
-            response.headers["Cache-Control"] = "no-store"
+        if "_user_id" in session:  # a signed-in person's page: never kept by a browser or a proxy
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
