@@ -26,12 +26,14 @@ from tracker.models import (
     StageChange,
     Subcommittee,
     Team,
+    TeamStatus,
     User,
 )
 from tracker.services.errors import NotAllowed, NotFound, ValidationFailed
 from tracker.services.reviews import DISAGREEMENT
 
 QUEUE_LENGTH = 100  # a queue shows the oldest; the rest wait their turn
+DISAGREEMENTS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -113,10 +115,15 @@ def review_queue(mentor: User) -> tuple[list[QueueItem], list[QueueItem], int]:
             total)
 
 
+def _in_active_teams():
+    return Proposal.team_id.in_(sa.select(Team.id).where(Team.status == TeamStatus.ACTIVE).scalar_subquery())
+
+
 def all_waiting(viewer: User) -> tuple[list[QueueItem], int]:
-    """For managers: the proposals in review that waited longest (and how many there are in all),
-    with the reviews of their current round so far."""
-    visible = permissions.visible_proposals(viewer)
+    """For managers: the proposals of active cohorts in review that waited longest (and how many
+    there are in all), with the reviews of their current round so far. (A past cohort's proposal
+    left in review waits for no one.)"""
+    visible = sa.and_(permissions.visible_proposals(viewer), _in_active_teams())
 
     def find():
         total = db.session.scalar(
@@ -165,9 +172,10 @@ def _waiting_by_mentor(team_id: int) -> dict[int, tuple[int, datetime | None]]:
 
 
 def disagreements(viewer: User) -> list[Disagreement]:
-    """Proposals whose mentors are 2 points or more apart on a criterion in one round."""
-    visible = permissions.visible_proposals(viewer)
-    rows = _disagreeing(visible)
+    """Proposals of active cohorts in review whose mentors are 2 points or more apart on a
+    criterion in the current round (the newest DISAGREEMENTS_SHOWN)."""
+    rows = _disagreeing(sa.and_(permissions.visible_proposals(viewer), _in_active_teams(),
+                                Proposal.stage == Stage.IN_REVIEW, Review.round == Proposal.review_round))
     proposals = {p.id: p for p in db.session.scalars(
         sa.select(Proposal).where(Proposal.id.in_({r[0] for r in rows}))
         .options(joinedload(Proposal.team)))} if rows else {}
@@ -184,7 +192,7 @@ def _disagreeing(visible) -> list[tuple[int, int, str, int]]:
         .where(visible, Review.submitted_at.is_not(None))
         .group_by(Review.proposal_id, Review.round, RubricCriterion.name_ko)
         .having(spread >= DISAGREEMENT)
-        .order_by(Review.proposal_id.desc(), Review.round.desc()))]
+        .order_by(Review.proposal_id.desc(), Review.round.desc()).limit(DISAGREEMENTS_SHOWN))]
 
 
 def record_session(team: Team, *, actor: User, on: date, subcommittee_id: int | None, mentor_id: int | None,
