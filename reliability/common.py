@@ -161,7 +161,7 @@ class Server:
     """gunicorn with the production settings (``make serve``: sync workers) on a free port."""
 
     def __init__(self, db_url: str, tmp: Path, *, name: str = "a", secret: str | None = None,
-                 workers: int = 2, env: dict | None = None):
+                 workers: int = 2, env: dict | None = None, wsgi: str = "app:app", ready: str = "/healthz"):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = tmp / f"gunicorn-{name}.log"
@@ -169,17 +169,16 @@ class Server:
         instance.mkdir(exist_ok=True)
         full_env = dict(os.environ, DATABASE_URL=db_url, SECRET_KEY=secret or secrets.token_hex(32),
                         TRACKER_INSTANCE_PATH=str(instance), **(env or {}))
-        full_env.pop("TRACKER_QUERY_COUNT_HEADER", None)
         self.process = subprocess.Popen(
             [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}",
-             "--timeout", "60", "app:app"], cwd=ROOT, env=full_env,
+             "--timeout", "60", wsgi], cwd=ROOT, env=full_env,
             stdout=subprocess.DEVNULL, stderr=open(self.log_path, "w"))
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn stopped: {self.log_path.read_text()[-2000:]}")
             try:
-                if requests.get(f"{self.base}/healthz", timeout=5).ok:
+                if requests.get(f"{self.base}{ready}", timeout=5).ok:
                     return
             except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.2)

@@ -9,7 +9,6 @@ from tracker import formatting
 from tracker.cli import tracker_cli
 from tracker.config import Config, from_environment
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
-from tracker.instrumentation import register_query_count
 from tracker.views import register_blueprints
 from tracker.views.errors import register_error_handlers
 from tracker.views.limits import register_request_limits
@@ -92,8 +91,6 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas(app.config["SQLITE_BUSY_TIMEOUT_MS"]))
-        if app.config["QUERY_COUNT_HEADER"]:
-            register_query_count(app, db.engine)
 
 
 def _end_database_session(_error) -> None:

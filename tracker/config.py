@@ -52,8 +52,6 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     # Proxies in front of the app whose X-Forwarded-For / -Proto may be trusted (0: none).
     TRUSTED_PROXIES = 0
-    # Count SQL statements per request into an X-Query-Count header (the benchmark only).
-    QUERY_COUNT_HEADER = False
 
 
 def from_environment() -> dict:
@@ -61,8 +59,6 @@ def from_environment() -> dict:
     names = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "SECRET_KEY": "SECRET_KEY",
              "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI"}
     settings = {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}
-    if os.environ.get("TRACKER_QUERY_COUNT_HEADER"):  # the benchmark's X-Query-Count header
-        settings["QUERY_COUNT_HEADER"] = os.environ["TRACKER_QUERY_COUNT_HEADER"] == "1"
     if os.environ.get("TRACKER_TIMEZONE"):
         settings["TIMEZONE"] = os.environ["TRACKER_TIMEZONE"]
     if os.environ.get("TRUSTED_PROXIES"):
