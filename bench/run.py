@@ -47,6 +47,7 @@ from tracker import create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.importers import import_ideas  # noqa: E402
 from tracker.importers.programme import load_programme  # noqa: E402
+from tracker.models import Proposal  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 DRAWS, BARE_DRAWS = 15, 500
@@ -119,8 +120,7 @@ def draw_costs(db_url: str, paths: dict[str, str]) -> dict:
 
     def write() -> None:  # a save through the app's session somewhere in the archive, before every draw
         with app.app_context():
-            db.session.execute(sa.text("UPDATE proposal SET notes = :n WHERE id = :id"),
-                               {"n": f"bench {next(writes)}", "id": write_target})
+            db.session.get(Proposal, write_target).notes = f"bench {next(writes)}"
             db.session.commit()
 
     pages = {}
