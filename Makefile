@@ -50,8 +50,9 @@ setup: install instance/secret_key
 	$(BIN)/flask tracker load-programme
 	$(BIN)/flask tracker load-demo
 
+# Served by gunicorn, as in production (Flask's development server names its versions to everyone).
 run: setup
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - app:app
 
 # As in production: gunicorn with several workers (set SECRET_KEY and DATABASE_URL there).
 WORKERS ?= 2

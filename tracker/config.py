@@ -41,6 +41,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # idle timeout: renewed by every request
     SESSION_REFRESH_EACH_REQUEST = True
     REMEMBER_COOKIE_DURATION = timedelta(0)  # "remember me" is off
+    SESSION_MAX_AGE = timedelta(hours=12)  # however busy, a sign-in lasts a working day at most
+    TEMPORARY_PASSWORD_LIFETIME = timedelta(hours=72)  # a new account's or a reset password
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
     PASSWORD_MIN_LENGTH = 10
@@ -49,7 +51,8 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ADDRESS = "20 per 15 minutes"
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"  # one account from one address
+    LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE = "30 per hour"  # one account from every address together
     # Proxies in front of the app whose X-Forwarded-For / -Proto may be trusted (0: none).
     TRUSTED_PROXIES = 0
 

@@ -9,22 +9,27 @@ Where a list must be filtered in the database, the rule's SQL twin stands right 
 | see past cohorts (archived teams) | yes | yes | yes |
 | log an idea in a team | own active teams | no | yes |
 | edit a proposal | as author or subcommittee member, at idea / developing | no | yes |
+| change a proposal's authors (at least one stays) | as author | no | yes |
 | move a proposal | the workflow table's rows for author / subcommittee / mentor (services/workflow.py) | | yes |
 | comment on a proposal | own teams' | matched subcommittees' | yes |
 | carry an idea over to another cohort | into own active team | no | yes |
 | review a proposal in review | no | matched subcommittees' | no |
 | read a proposal's reviews | as author or subcommittee member | matched subcommittees' | yes |
-| record a mentoring session | no | in teams they mentor | yes |
+| record a mentoring session | no | their own, in subcommittees they mentor | yes (any matched mentor's) |
 | match mentors, edit the rubric | no | no | yes |
 | see a team's activities calendar and its feed address | own teams (archived: all) | teams of matched subcommittees | all |
 | add or edit activities on a team's calendar | no (mentors record mentoring sessions) | no | yes |
 | reset a team's calendar feed address | no | no | yes |
 | run a presentation event (order, judges, close scoring, selection) | no | no | yes |
+| see the judges' scores and ranks | after scoring closes (own teams, archived) | after scoring closes | yes, live |
 | score an event's presentations | only a judge of the event, until scoring closes (any account, external judges too) | | |
 | see and update a handed-off proposal's follow-up | its department liaison (liaison role) | no | yes |
 | see the follow-up list of all selected proposals | liaisons: their proposals only | no | yes |
 | manage accounts | no | no | yes |
 | grant the admin role; reset, deactivate or change an admin | no | no | admin only |
+| reset a manager's password | no | no | admin only |
+| sign a person out everywhere | themself | themself | anyone they manage |
+| anything but judging (an external judge's account, no role) | yes | yes | yes |
 """
 import enum
 from dataclasses import dataclass
@@ -70,6 +75,23 @@ def can_manage_account(user, account) -> bool:
     if not can_manage_accounts(user):
         return False
     return Role.ADMIN not in account.role_set or Role.ADMIN in user.role_set
+
+
+def can_reset_password(user, account) -> bool:
+    """A manager resets a member's, mentor's or liaison's password; a manager's or admin's only an admin."""
+    if not can_manage_account(user, account):
+        return False
+    return not (account.role_set & MANAGING_ROLES) or Role.ADMIN in user.role_set
+
+
+def can_end_sessions(user, account) -> bool:
+    """Sign a person out on every browser: the person themself, or whoever manages their account."""
+    return _signed_in(user) and (user.id == account.id or can_manage_account(user, account))
+
+
+def uses_the_archive(user) -> bool:
+    """Everyone with a role; an external judge's limited account (no role) only judges its events."""
+    return _signed_in(user) and bool(user.role_set)
 
 
 def can_grant_roles(user, roles) -> bool:
@@ -219,6 +241,10 @@ def can_edit_proposal(user, proposal: Proposal) -> bool:
         found & {Relation.AUTHOR, Relation.SUBCOMMITTEE_MEMBER})
 
 
+def can_change_authors(user, proposal: Proposal) -> bool:
+    return bool(relations(user, proposal) & {Relation.AUTHOR, Relation.MANAGER})
+
+
 def can_move_proposal(user, proposal: Proposal) -> bool:
     """The gate before the workflow table: seeing it is the least one needs to move it."""
     return can_view_proposal(user, proposal)
@@ -251,6 +277,14 @@ def can_record_mentoring(user, team: Team) -> bool:
     return is_manager(user) or (team.status == TeamStatus.ACTIVE and team.id in mentored_team_ids(user))
 
 
+def can_record_session_of(user, mentor, subcommittee_id: int) -> bool:
+    """A manager records any matched mentor's session; a mentor only their own, in their own subcommittees."""
+    if is_manager(user):
+        return True
+    return (_signed_in(user) and mentor is not None and mentor.id == user.id
+            and subcommittee_id in ties(user).mentored_subcommittees)
+
+
 def can_manage_mentors(user) -> bool:
     return is_manager(user)
 
@@ -272,10 +306,18 @@ def can_manage_event(user, team: Team) -> bool:
     return is_manager(user)
 
 
+def is_judge_of(user, event) -> bool:
+    return _signed_in(user) and any(judge.user_id == user.id for judge in event.judges)
+
+
 def can_judge(user, event) -> bool:
     """Judges score (and see) the event's presentations only while scoring is open."""
-    return (_signed_in(user) and event.scoring_open
-            and any(judge.user_id == user.id for judge in event.judges))
+    return event.scoring_open and is_judge_of(user, event)
+
+
+def can_see_ranking(user, event) -> bool:
+    """The judges' scores and ranks are shown once scoring is closed; managers follow them live."""
+    return is_manager(user) or (can_view_team(user, event.team) and event.scoring_closed_at is not None)
 
 
 def can_view_follow_up(user) -> bool:
@@ -307,5 +349,6 @@ def template_globals() -> dict:
             "can_reset_calendar_feed": can_reset_calendar_feed,
             "can_manage_event": can_manage_event, "can_view_follow_up": can_view_follow_up,
             "can_update_follow_up": can_update_follow_up,
-            "is_manager": is_manager, "is_mentor": is_mentor}
+            "is_manager": is_manager, "is_mentor": is_mentor, "uses_the_archive": uses_the_archive,
+            "can_reset_password": can_reset_password, "can_end_sessions": can_end_sessions}
 

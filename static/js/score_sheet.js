@@ -1,12 +1,14 @@
 // A judge's score sheet: each score is saved the moment it is picked. A save that fails (no
 // connection) is kept in this browser and sent again when the connection returns, so nothing
-// entered is lost; the status line says what is saved and what is waiting.
+// entered is lost; the status line says what is saved and what is waiting. What is kept belongs to
+// one judge and one event (a shared tablet: judge B never sends judge A's scores), and signing out
+// forgets it (static/js/sign_out.js).
 (function () {
   "use strict";
   var sheet = document.querySelector("form.score-sheet");
   if (!sheet) { return; }
   var status = document.getElementById("save-status");
-  var key = "pending-scores:" + sheet.dataset.saveUrl;
+  var key = "pending-scores:" + sheet.dataset.judge + ":" + sheet.dataset.saveUrl;
   var pending = JSON.parse(window.localStorage.getItem(key) || "{}");
   var sending = false;
 
@@ -23,6 +25,7 @@
     var item = pending[names[0]];
     var form = new FormData();
     form.append("csrf_token", sheet.dataset.csrf);
+    form.append("judge", item.judge || sheet.dataset.judge);
     form.append("proposal_id", item.proposal);
     form.append("criterion", item.criterion);
     form.append("score", item.score);
@@ -45,8 +48,9 @@
   sheet.addEventListener("change", function (e) {
     var input = e.target;
     if (!input.dataset.criterion) { return; }
-    pending[sheet.dataset.proposal + ":" + input.dataset.criterion] = { proposal: sheet.dataset.proposal, criterion: input.dataset.criterion,
-                                         score: input.value };
+    pending[sheet.dataset.proposal + ":" + input.dataset.criterion] = {
+      judge: sheet.dataset.judge, proposal: sheet.dataset.proposal, criterion: input.dataset.criterion,
+      score: input.value };
     remember();
     show(sheet.dataset.saving, false);
     send();

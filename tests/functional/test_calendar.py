@@ -92,7 +92,7 @@ def test_the_list_shows_the_whole_year_by_month(app, cohort, make_account):
         "순천 벤치마킹") < page.index("October 2025") < page.index("Presentation event")
     assert "Place: 순천시" in page and "Culture and tourism" in page and "09:30" in page
     outsider = signed_in(app, cohort.people["outsider"])
-    assert outsider.get(f"/teams/{cohort.team.id}/calendar/list").status_code == 403
+    assert outsider.get(f"/teams/{cohort.team.id}/calendar/list").status_code == 404  # not theirs to see
 
 
 def test_a_manager_adds_an_activity_with_attendees_and_linked_proposals(app, cohort):

@@ -47,7 +47,7 @@ def test_a_selected_proposal_is_handed_off_and_its_liaison_records_what_the_depa
     assert "부서 추진 현황" in page and "이관 기록" in page and "건축과담당" in page
 
     liaison = signed_in(app, cohort.people["liaison"])
-    assert liaison.get(f"/proposals/{proposal.id}").status_code == 403  # not theirs yet
+    assert liaison.get(f"/proposals/{proposal.id}").status_code == 404  # not theirs yet: not there for them
     _hand_off(app, cohort, proposal)
     db.session.refresh(proposal)
     handoff = db.session.scalar(sa.select(Handoff).where(Handoff.proposal_id == proposal.id))
@@ -91,10 +91,10 @@ def test_liaisons_see_only_their_own_hand_offs(app, cohort, make_account):
     liaison = signed_in(app, cohort.people["liaison"])
     listing = text_of(liaison.get("/follow-up"))
     assert "내 담당 제안" in listing and "다른 부서 제안" not in listing
-    assert liaison.get(f"/proposals/{theirs.id}").status_code == 403
+    assert liaison.get(f"/proposals/{theirs.id}").status_code == 404
     assert liaison.post(f"/proposals/{theirs.id}/follow-up/notes", data={
-        "noted_on": clock.today().isoformat(), "body": "끼어들기"}).status_code == 403
-    assert liaison.post(f"/proposals/{theirs.id}/decision", data={"action": "adopt", "note": "x"}).status_code == 403
+        "noted_on": clock.today().isoformat(), "body": "끼어들기"}).status_code == 404
+    assert liaison.post(f"/proposals/{theirs.id}/decision", data={"action": "adopt", "note": "x"}).status_code == 404
     assert "다른 부서 제안" not in text_of(liaison.get("/proposals/"))
     assert signed_in(app, cohort.people["author"]).get("/follow-up").status_code == 403
 
@@ -147,7 +147,7 @@ def test_the_results_book_holds_the_whole_year(app, cohort, make_account):
     for expected in ("김민지", "최교수", "정책 기획 특강", "1 빈집 청년주택 9.00", "2 황혼육아 지원 6.00",
                      "빈집 청년주택 건축과 건축과담당 부서 이관"):
         assert expected in book, expected
-    assert signed_in(app, cohort.people["outsider"]).get(f"/teams/{cohort.team.id}/results").status_code == 403
+    assert signed_in(app, cohort.people["outsider"]).get(f"/teams/{cohort.team.id}/results").status_code == 404
 
 
 def test_a_whole_year_from_an_idea_to_a_completed_project(app, cohort, make_account):

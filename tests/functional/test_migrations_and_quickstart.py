@@ -118,9 +118,21 @@ def test_a_step_down_and_up_again_keeps_the_data(empty_database_url):
         upgrade()
         assert current_revision() == head
         after = table_rows(db.engine)
-        assert after == before
+        assert without_dropped_columns(after) == without_dropped_columns(before)
         db.session.remove()
         db.engine.dispose()
+
+
+# What the newest migration's downgrade drops by its nature (the end of a temporary password).
+DROPPED_BY_THE_LAST_DOWNGRADE = {"user_account": "temporary_password_until"}
+
+
+def without_dropped_columns(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    kept = dict(rows)
+    for table, column in DROPPED_BY_THE_LAST_DOWNGRADE.items():
+        at = [c.name for c in db.metadata.tables[table].columns].index(column)
+        kept[table] = [row[:at] + (None,) + row[at + 1:] for row in rows[table]]
+    return kept
 
 
 def current_revision() -> str | None:

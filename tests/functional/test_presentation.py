@@ -129,15 +129,15 @@ def test_a_judge_scores_field_by_field_and_sees_only_the_event_until_it_closes(a
     assert "심사위원A" in status and "1/4" in status and "3/4" in status
     assert manager.get(f"/events/{event.id}/scoring.json").json["cells"] == {
         f"{judge_account.id}-{first.id}": 1, f"{judge_account.id}-{second.id}": 3}
-    assert judge.get(f"/events/{event.id}/scoring").status_code == 403
+    assert judge.get(f"/events/{event.id}/scoring").status_code == 404  # a judge outside cohort 2: not theirs
 
     manager.post(f"/events/{event.id}/scoring/close")
-    assert judge.get(f"/events/{event.id}/judge/1").status_code == 403
+    assert judge.get(f"/events/{event.id}/judge/1").status_code == 403  # closed for its judges
     closed = judge.post(f"/events/{event.id}/judge/score",
                         data={"proposal_id": first.id, "criterion": "impact", "score": "5"})
     assert closed.status_code == 403 and "마감" in closed.json["message"]
     assert "심사할 발표회가 없습니다" in text_of(judge.get("/judge"))
-    assert signed_in(app, cohort.people["author"]).get(f"/events/{event.id}/judge/1").status_code == 403
+    assert signed_in(app, cohort.people["author"]).get(f"/events/{event.id}/judge/1").status_code == 404
 
 
 def _score(event, judge, proposal, feasibility, impact, creativity, delivery):

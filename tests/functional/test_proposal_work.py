@@ -108,7 +108,7 @@ def test_two_people_editing_merge_or_see_the_conflict(app, cohort):
 def test_who_may_edit(app, cohort):
     proposal = cohort.proposal(Stage.DEVELOPING)
     for person, status in [("author", 200), ("sub_member", 200), ("team_member", 403), ("mentor", 403),
-                           ("manager", 200), ("outsider", 403)]:
+                           ("manager", 200), ("outsider", 404)]:  # not theirs to see: not there
         assert signed_in(app, cohort.people[person]).get(f"/proposals/{proposal.id}/edit").status_code == status, person
     submitted = cohort.proposal(Stage.IN_REVIEW)
     assert signed_in(app, cohort.people["author"]).get(f"/proposals/{submitted.id}/edit").status_code == 403
@@ -140,7 +140,7 @@ def test_similar_ideas_appear_while_typing_and_on_the_proposal(app, cohort):
     assert f'data-like="{proposal.id}"' in page  # the page asks once loaded
     hints = member.get(f"/proposals/similar?like={proposal.id}").get_data(as_text=True)
     assert "빈집있는교?" in hints and "빈집 청년 주택" not in hints
-    assert signed_in(app, cohort.people["outsider"]).get(f"/proposals/similar?like={proposal.id}").status_code == 403
+    assert signed_in(app, cohort.people["outsider"]).get(f"/proposals/similar?like={proposal.id}").status_code == 404
 
 
 def test_lineage_and_carry_over_are_visible_both_ways(app, cohort, make_account):
@@ -189,7 +189,7 @@ def test_comments_mention_people_who_see_it_in_their_notifications(app, cohort):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
                              .where(Notification.read_at.is_(None))) == 1  # the author's, still unread
     outsider = signed_in(app, cohort.people["outsider"])
-    assert outsider.post(f"/proposals/{proposal.id}/comments", data={"body": "몰래"}).status_code == 403
+    assert outsider.post(f"/proposals/{proposal.id}/comments", data={"body": "몰래"}).status_code == 404
     team_member = signed_in(app, cohort.people["team_member"])
     assert team_member.post(f"/proposals/{proposal.id}/comments", data={"body": "좋아요"}).status_code == 302
 

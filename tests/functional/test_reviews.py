@@ -1,6 +1,6 @@
 """Mentors: matching and load, the review queue, reviews on the rubric, rounds, disagreements, sessions."""
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +11,8 @@ from tracker.extensions import db
 from tracker.models import (
     Activity, MentorAssignment, Notification, Proposal, Recommendation, Review, Role, Rubric, Stage, StageChange,
 )
-from tracker.services import reviews
+from tracker.services import mentoring, reviews
+from tracker.services.errors import NotAllowed
 from tracker.services import teams as team_service
 
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
@@ -118,7 +119,7 @@ def test_mentors_review_only_their_subcommittees_proposals_in_review(app, cohort
     idea = cohort.proposal(Stage.DEVELOPING)
     db.session.commit()
     mentor = signed_in(app, cohort.people["mentor"])
-    assert mentor.get(f"/reviews/proposals/{other.id}").status_code == 403
+    assert mentor.get(f"/reviews/proposals/{other.id}").status_code == 404  # another subcommittee's
     assert mentor.get(f"/reviews/proposals/{idea.id}").status_code == 403
     assert mentor.get(f"/proposals/{idea.id}/edit").status_code == 403
     member = signed_in(app, cohort.people["author"])
@@ -193,9 +194,20 @@ def test_mentoring_sessions_are_recorded_as_activities(app, cohort):
         "mentoring", cohort.people["mentor"].id, [proposal.id])
     assert "2025. 6. 12." in text_of(mentor.get(f"/teams/{cohort.team.id}"))
     assert "예산 규모를 줄이는 방안 논의" in text_of(mentor.get(f"/proposals/{proposal.id}"))
+    # a mentor records only their own sessions, in their own subcommittees
+    form = text_of(mentor.get(f"/teams/{cohort.team.id}/mentoring/new"))
+    assert "정선배" not in form and "문화관광" not in form
     wrong = mentor.post(f"/teams/{cohort.team.id}/mentoring/new", data={
-        "on": "2025-06-12", "subcommittee": cohort.culture.id, "mentor": cohort.people["mentor"].id})
-    assert "그 분과에 배정된 멘토를 고르세요." in text_of(wrong)
+        "on": "2025-06-12", "subcommittee": cohort.culture.id, "mentor": cohort.people["other_mentor"].id})
+    assert wrong.status_code == 200 and db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 1
+    with pytest.raises(NotAllowed):  # the same through the service, past the form's choices
+        mentoring.record_session(cohort.team, actor=cohort.people["mentor"], on=date(2025, 6, 12),
+                                 subcommittee_id=cohort.culture.id, mentor_id=cohort.people["other_mentor"].id,
+                                 place=None, notes=None, proposal_ids=[])
+    manager = signed_in(app, cohort.people["manager"])
+    assert manager.post(f"/teams/{cohort.team.id}/mentoring/new", data={
+        "on": "2025-06-13", "subcommittee": cohort.culture.id, "mentor": cohort.people["other_mentor"].id}
+    ).status_code == 302
     assert signed_in(app, cohort.people["author"]).get(f"/teams/{cohort.team.id}/mentoring/new").status_code == 403
 
 

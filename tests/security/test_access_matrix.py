@@ -2,6 +2,8 @@
 
 The routes come from the app's URL map, so a new route without a line here fails the test."""
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -21,12 +23,24 @@ from tracker.models import (
     Stage,
     Team,
 )
+from tracker.services import accounts
 from tracker.services import teams as team_service
 from tracker.services.presentation import DEFAULT_CRITERIA
 
-PEOPLE = ("anonymous", "member", "other_member", "mentor", "manager", "admin", "liaison", "inactive")
-SIGNED_IN = PEOPLE[1:7]
+PEOPLE = ("anonymous", "member", "other_member", "mentor", "manager", "admin", "liaison", "inactive", "judge")
+SIGNED_IN = ("member", "other_member", "mentor", "manager", "admin", "liaison", "judge")
 LOGIN = "login"  # the sign-in page (a redirect to it)
+HIDDEN = 404  # what a person may not see does not exist for them
+
+
+def _external_judge():
+    """An external judge's limited account: no role, works until the day after the event."""
+    user, _temporary = accounts.create_account(accounts.NewAccount("외부 심사위원", (), email="judge@example.org",
+                                                                   limited=True), actor=None, address=None)
+    user.password_hash, user.must_change_password = accounts.hash_password(PASSWORD), False
+    user.access_until = clock.today() + timedelta(days=1)
+    db.session.commit()
+    return user
 
 
 @pytest.fixture
@@ -49,6 +63,7 @@ def world(programme, make_account):
         "mentor": make_account(Role.MENTOR), "manager": make_account(Role.MANAGER),
         "admin": make_account(Role.ADMIN), "inactive": make_account(Role.MANAGER, active=False),
         "liaison": make_account(Role.LIAISON),
+        "judge": _external_judge(),
     }
     team_service.add_member(cohort2, people["member"], subcommittee=cohort2.subcommittees[0])
     team_service.add_member(cohort3, people["other_member"], subcommittee=cohort3.subcommittees[1])
@@ -62,7 +77,7 @@ def world(programme, make_account):
     culture.stage = Stage.SHORTLISTED
     event = PresentationEvent(team_id=cohort2.id, held_on=clock.today(), criteria=list(DEFAULT_CRITERIA),
                               slots=[PresentationSlot(proposal=culture)],
-                              judges=[EventJudge(user=people["mentor"])])
+                              judges=[EventJudge(user=people["mentor"]), EventJudge(user=people["judge"], external=True)])
     db.session.add(event)
     db.session.add(Handoff(proposal_id=proposal("빈집있는교?"), department="건축과", liaison=people["liaison"],
                            shared_on=clock.today()))
@@ -79,15 +94,25 @@ def world(programme, make_account):
 
 
 def everyone(status):
-    return {p: (LOGIN if p in ("anonymous", "inactive") else status) for p in PEOPLE}
+    """Every signed-in person with a role gets ``status``; an external judge finds no such page."""
+    return {p: LOGIN if p in ("anonymous", "inactive") else HIDDEN if p == "judge" else status for p in PEOPLE}
 
 
-def managers_only(status=200):
-    return {**everyone(403), "manager": status, "admin": status}
+def managers_only(status=200, others=403):
+    return {**everyone(others), "manager": status, "admin": status}
 
 
 def visible_to(status_if_seen, *who):
-    return {**everyone(403), **{p: status_if_seen for p in (*who, "manager", "admin")}}
+    """About something only ``who`` (and managers) may see: to the others it does not exist."""
+    return {**everyone(HIDDEN), **{p: status_if_seen for p in (*who, "manager", "admin")}}
+
+
+def seen_by(*seers, allowed=(), status=200):
+    """Seen by ``seers``, who are refused unless ``allowed``; managers get ``status``; hidden from the rest."""
+    return {**everyone(HIDDEN), **{p: 403 for p in seers}, **{p: status for p in (*allowed, "manager", "admin")}}
+
+
+COHORT_2 = ("member", "mentor")  # who sees cohort 2 (the member, the culture mentor)
 
 
 # endpoint -> [(method, url template, {person: expected}), ...]
@@ -96,8 +121,10 @@ MATRIX = {
     "main.health": [("GET", "/healthz", {p: 200 for p in PEOPLE})],
     "main.set_language": [("GET", "/lang/en", {p: 302 for p in PEOPLE})],
     "auth.login": [("GET", "/auth/login", {p: 200 for p in PEOPLE})],
-    "auth.logout": [("POST", "/auth/logout", everyone(302))],
-    "auth.change_password": [("GET", "/auth/password", everyone(200))],
+    "auth.logout": [("POST", "/auth/logout", {**everyone(302), "judge": 302})],
+    "auth.change_password": [("GET", "/auth/password", {**everyone(200), "judge": 200})],
+    "auth.account": [("GET", "/auth/account", {**everyone(200), "judge": 200})],
+    "auth.sign_out_everywhere": [("POST", "/auth/sign-out-everywhere", {**everyone(302), "judge": 302})],
     "accounts.index": [("GET", "/accounts/", managers_only())],
     "accounts.new": [("GET", "/accounts/new", managers_only())],
     "accounts.import_file": [("GET", "/accounts/import", managers_only()),
@@ -106,6 +133,7 @@ MATRIX = {
     "accounts.audit_log": [("GET", "/accounts/audit?event=login_failed&page=999999999999", managers_only())],
     "accounts.set_active": [("POST", "/accounts/{member_id}/active/1", managers_only(302))],
     "accounts.reset_password": [("POST", "/accounts/{member_id}/reset-password", managers_only(200))],
+    "accounts.sign_out_everywhere": [("POST", "/accounts/{member_id}/sign-out", managers_only(302))],
     "teams.index": [("GET", "/teams/", everyone(200))],
     "teams.detail": [
         ("GET", "/teams/{team2}", visible_to(200, "member", "mentor")),
@@ -117,12 +145,12 @@ MATRIX = {
     "proposal_work.new": [("GET", "/proposals/new", {**everyone(200), "mentor": 403, "liaison": 403})],  # no team
     "proposal_work.edit": [
         ("GET", "/proposals/{p_youth}/edit", visible_to(200, "member")),
-        ("GET", "/proposals/{p_culture}/edit", managers_only()),  # another subcommittee's; mentors never edit
+        ("GET", "/proposals/{p_culture}/edit", seen_by(*COHORT_2)),  # another subcommittee's; mentors never edit
         ("GET", "/proposals/{p_archived}/edit", managers_only()),
     ],
     "proposal_work.move": [
         ("POST", "/proposals/{p_youth}/move/develop", visible_to(302, "member")),
-        ("POST", "/proposals/{p_other}/move/withdraw", {**everyone(403), "manager": 302, "admin": 302}),
+        ("POST", "/proposals/{p_other}/move/withdraw", seen_by("other_member", status=302)),
     ],
     "proposal_work.comment": [
         ("POST", "/proposals/{p_culture}/comments", visible_to(302, "member", "mentor")),
@@ -130,25 +158,25 @@ MATRIX = {
     ],
     "proposal_work.carry_over": [
         ("POST", "/proposals/{p_archived}/carry-over", everyone(403)),  # selected: nothing to carry over
-        ("POST", "/proposals/{p_other}/carry-over", managers_only(400)),  # its member has no other team
+        ("POST", "/proposals/{p_other}/carry-over", seen_by("other_member", status=400)),  # no other team
     ],
     "reviews.index": [("GET", "/reviews/", {**everyone(403), "mentor": 200, "manager": 200, "admin": 200})],
-    "reviews.review": [("GET", "/reviews/proposals/{p_culture}", everyone(403))],  # not in review
-    "mentors.index": [("GET", "/teams/{team2}/mentors", managers_only())],
-    "mentors.rubric": [("GET", "/teams/{team2}/rubric", managers_only())],
-    "mentors.unmatch": [("POST", "/teams/{team2}/mentors/999999/remove", managers_only(404))],
-    "mentors.new_session": [("GET", "/teams/{team2}/mentoring/new", visible_to(200, "mentor")),
-                            ("GET", "/teams/{team3}/mentoring/new", managers_only())],
+    "reviews.review": [("GET", "/reviews/proposals/{p_culture}", seen_by(*COHORT_2, status=403))],  # not in review
+    "mentors.index": [("GET", "/teams/{team2}/mentors", seen_by(*COHORT_2))],
+    "mentors.rubric": [("GET", "/teams/{team2}/rubric", seen_by(*COHORT_2))],
+    "mentors.unmatch": [("POST", "/teams/{team2}/mentors/999999/remove", seen_by(*COHORT_2, status=404))],
+    "mentors.new_session": [("GET", "/teams/{team2}/mentoring/new", seen_by(*COHORT_2, allowed=("mentor",))),
+                            ("GET", "/teams/{team3}/mentoring/new", seen_by("other_member"))],
     "calendar.month": [("GET", "/teams/{team2}/calendar", visible_to(200, "member", "mentor")),
                        ("GET", "/teams/{team3}/calendar?month=2025-10", visible_to(200, "other_member")),
                        ("GET", "/teams/{team1}/calendar", everyone(200))],
     "calendar.year_list": [("GET", "/teams/{team2}/calendar/list", visible_to(200, "member", "mentor")),
                            ("GET", "/teams/{team3}/calendar/list?year=2025", visible_to(200, "other_member"))],
-    "calendar.detail": [("GET", "/teams/{team2}/calendar/activities/999999", visible_to(404, "member", "mentor"))],
-    "calendar.new": [("GET", "/teams/{team2}/calendar/activities/new", managers_only()),
+    "calendar.detail": [("GET", "/teams/{team2}/calendar/activities/999999", visible_to(404, *COHORT_2))],
+    "calendar.new": [("GET", "/teams/{team2}/calendar/activities/new", seen_by(*COHORT_2)),
                      ("POST", "/teams/{team1}/calendar/activities/new", managers_only())],  # empty form: shown again
-    "calendar.edit": [("GET", "/teams/{team2}/calendar/activities/999999/edit", managers_only(404))],
-    "calendar.reset_feed": [("POST", "/teams/{team2}/calendar/feed/reset", managers_only(302))],
+    "calendar.edit": [("GET", "/teams/{team2}/calendar/activities/999999/edit", seen_by(*COHORT_2, status=404))],
+    "calendar.reset_feed": [("POST", "/teams/{team2}/calendar/feed/reset", seen_by(*COHORT_2, status=302))],
     # public for calendar apps, but only the exact token of a team opens it
     "calendar.feed": [("GET", "/calendar/" + "x" * 43 + ".ics", {p: 404 for p in PEOPLE}),
                       ("GET", "/calendar/short.ics", {p: 404 for p in PEOPLE})],
@@ -162,25 +190,25 @@ MATRIX = {
     "proposals.export": [("GET", "/proposals/export.csv", everyone(200))],
     "notifications.index": [("GET", "/notifications/", everyone(200))],
     "notifications.mark_read": [("POST", "/notifications/read", everyone(302))],
-    "presentation.manage": [("GET", "/teams/{team2}/event", managers_only())],
-    "presentation.add_slot": [("POST", "/events/{event}/slots", managers_only(400))],  # no proposal given
-    "presentation.move_slot": [("POST", "/events/{event}/slots/{slot}/move", managers_only(400))],
-    "presentation.slot_minutes": [("POST", "/events/{event}/slots/{slot}/minutes", managers_only(302))],
-    "presentation.remove_slot": [("POST", "/events/{event}/slots/999999/remove", managers_only(404))],
-    "presentation.set_order": [("POST", "/events/{event}/order", managers_only(400))],
-    "presentation.add_judge": [("POST", "/events/{event}/judges", managers_only(400))],
-    "presentation.add_external_judge": [("POST", "/events/{event}/judges/external", managers_only(302))],
-    "presentation.remove_judge": [("POST", "/events/{event}/judges/999999/remove", managers_only(404))],
+    "presentation.manage": [("GET", "/teams/{team2}/event", seen_by(*COHORT_2))],
+    "presentation.add_slot": [("POST", "/events/{event}/slots", seen_by(*COHORT_2, status=400))],  # none given
+    "presentation.move_slot": [("POST", "/events/{event}/slots/{slot}/move", seen_by(*COHORT_2, status=400))],
+    "presentation.slot_minutes": [("POST", "/events/{event}/slots/{slot}/minutes", seen_by(*COHORT_2, status=302))],
+    "presentation.remove_slot": [("POST", "/events/{event}/slots/999999/remove", seen_by(*COHORT_2, status=404))],
+    "presentation.set_order": [("POST", "/events/{event}/order", seen_by(*COHORT_2, status=400))],
+    "presentation.add_judge": [("POST", "/events/{event}/judges", seen_by(*COHORT_2, status=400))],
+    "presentation.add_external_judge": [("POST", "/events/{event}/judges/external", seen_by(*COHORT_2, status=302))],
+    "presentation.remove_judge": [("POST", "/events/{event}/judges/999999/remove", seen_by(*COHORT_2, status=404))],
     "presentation.programme": [("GET", "/events/{event}/programme", visible_to(200, "member", "mentor"))],
-    "presentation.scoring": [("GET", "/events/{event}/scoring", managers_only())],
-    "presentation.scoring_status": [("GET", "/events/{event}/scoring.json", managers_only())],
-    "presentation.close_or_reopen": [("POST", "/events/{event}/scoring/reopen", managers_only(302))],
-    "presentation.ranking": [("GET", "/events/{event}/ranking", managers_only())],
-    # judges (here the mentor) only, and only while scoring is open
-    "judging.index": [("GET", "/judge", everyone(200))],
-    "judging.sheet_list": [("GET", "/events/{event}/judge", {**everyone(403), "mentor": 200})],
-    "judging.sheet": [("GET", "/events/{event}/judge/1", {**everyone(403), "mentor": 200})],
-    "judging.save_field": [("POST", "/events/{event}/judge/score", {**everyone(403), "mentor": 400})],
+    "presentation.scoring": [("GET", "/events/{event}/scoring", seen_by(*COHORT_2))],
+    "presentation.scoring_status": [("GET", "/events/{event}/scoring.json", seen_by(*COHORT_2))],
+    "presentation.close_or_reopen": [("POST", "/events/{event}/scoring/reopen", seen_by(*COHORT_2, status=302))],
+    "presentation.ranking": [("GET", "/events/{event}/ranking", seen_by(*COHORT_2))],
+    # judges (the mentor, an external judge) only, and only while scoring is open
+    "judging.index": [("GET", "/judge", {**everyone(200), "judge": 200})],
+    "judging.sheet_list": [("GET", "/events/{event}/judge", {**everyone(404), "mentor": 200, "judge": 200})],
+    "judging.sheet": [("GET", "/events/{event}/judge/1", {**everyone(404), "mentor": 200, "judge": 200})],
+    "judging.save_field": [("POST", "/events/{event}/judge/score", {**everyone(403), "mentor": 400, "judge": 400})],
     # the liaison of the cohort 1 project, and managers
     "follow_up.hand_off": [("POST", "/proposals/{p_youth}/hand-off", visible_to(403, "member"))],  # not selected
     "follow_up.decide": [("POST", "/proposals/{p_archived}/decision", everyone(403))],  # selected, not handed off
@@ -209,7 +237,7 @@ def _client_for(app, person, world):
     client = app.test_client()
     if person in ("inactive", *SIGNED_IN):
         user = world["people"][person]
-        response = client.post("/auth/login", data={"identifier": user.staff_id, "password": PASSWORD})
+        response = client.post("/auth/login", data={"identifier": user.staff_id or user.email, "password": PASSWORD})
         # a deactivated account gets the sign-in form again, with the usual message
         assert response.status_code == (200 if person == "inactive" else 302)
     return client
@@ -233,7 +261,7 @@ def test_route_matrix(app, world, person):
                 ok = got == want
             if not ok:
                 failures.append(f"{person} {method} {url}: got {got}, want {want}")
-            if endpoint == "auth.logout":
+            if endpoint in ("auth.logout", "auth.sign_out_everywhere"):
                 client = _client_for(app, person, world)
     assert failures == []
 

@@ -1,4 +1,5 @@
 """Sign-in, sessions, passwords, throttling, CSRF, headers: each test fails if its promise breaks."""
+import io
 import logging
 import os
 import re
@@ -12,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
+from tracker import clock
 from tracker.config import Config
 from tracker.extensions import db
 from tracker.models import AuditEvent, Role, User
@@ -53,7 +55,8 @@ def test_unknown_account_and_wrong_password_get_the_same_answer_and_are_audited(
     for response in (unknown, wrong):
         assert response.status_code == 200 and message in response.get_data(as_text=True)
     failures = {(e.identifier, e.address, e.detail["reason"]) for e in events("login_failed")}
-    assert failures == {("nobody@example.org", "10.1.2.3", "unknown_account"),
+    # what was typed is kept only when it names an account (it could be a password typed in the wrong box)
+    assert failures == {(None, "10.1.2.3", "unknown_account"),
                         (user.staff_id, "10.1.2.4", "wrong_password")}
     sign_in(client, user.staff_id.upper() if user.email else user.staff_id, PASSWORD)
     [success] = events("login")
@@ -160,12 +163,114 @@ def test_sign_out_needs_a_post_and_ends_the_session(client, make_account, login)
     assert client.get("/teams/").headers["Location"].startswith("/auth/login")
 
 
-def test_too_many_failures_for_one_account_are_throttled(client, make_account):
+def test_guessing_an_account_locks_out_the_guesser_not_its_owner(client, make_account):
     user = make_account(Role.MEMBER)
-    for n in range(5):
-        assert sign_in(client, user.staff_id, WRONG, environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code == 200
-    blocked = sign_in(client, user.staff_id, PASSWORD, environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    attacker, owner = {"REMOTE_ADDR": "10.0.0.66"}, {"REMOTE_ADDR": "10.0.0.7"}
+    for _ in range(5):
+        assert sign_in(client, user.staff_id, WRONG, environ_base=attacker).status_code == 200
+    blocked = sign_in(client, user.staff_id, PASSWORD, environ_base=attacker)
     assert blocked.status_code == 429 and "너무 많이 시도했습니다" in blocked.get_data(as_text=True)
+    assert sign_in(client, user.staff_id, PASSWORD, environ_base=owner).status_code == 302  # the judge on the day
+
+
+def test_guessing_one_account_from_many_addresses_is_throttled(client, make_account):
+    user = make_account(Role.MEMBER)
+    for n in range(30):
+        assert sign_in(client, user.staff_id, WRONG, environ_base={"REMOTE_ADDR": f"10.9.{n}.1"}).status_code == 200
+    assert sign_in(client, user.staff_id, PASSWORD, environ_base={"REMOTE_ADDR": "10.9.99.1"}).status_code == 429
+
+
+def test_a_json_body_counts_against_the_limit_and_signs_no_one_in(client, make_account):
+    user = make_account(Role.MEMBER)
+    address = {"REMOTE_ADDR": "10.0.0.77"}
+    for _ in range(5):
+        tried = client.post("/auth/login", json={"identifier": user.staff_id, "password": PASSWORD},
+                            environ_base=address)
+        assert tried.status_code == 200  # the form reads posted form fields only: not signed in
+    assert sign_in(client, user.staff_id, PASSWORD, environ_base=address).status_code == 429
+
+
+@pytest.mark.parametrize("path, fields", [
+    ("/auth/login", {"identifier": "a", "password": "b"}),
+    ("/auth/password", {"current_password": "a", "new_password": "b", "confirm_password": "b"}),
+])
+def test_a_text_field_sent_as_a_file_gets_a_form_answer_not_an_error(client, make_account, login, path, fields):
+    if path != "/auth/login":
+        login(make_account(Role.MEMBER))
+    data = {name: (io.BytesIO(value.encode()), "x.txt") for name, value in fields.items()}
+    answer = client.post(path, data=data, content_type="multipart/form-data")
+    assert answer.status_code in (200, 400)
+
+
+def test_a_copied_cookie_is_worth_nothing_after_sign_out(app, make_account, login):
+    user = make_account(Role.MEMBER)
+    browser = login(user)
+    copied = browser.get_cookie("session").value
+    assert browser.post("/auth/logout").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/teams/").headers["Location"].startswith("/auth/login")
+    assert thief.post("/notifications/read").headers["Location"].startswith("/auth/login")
+
+
+def test_sign_out_everywhere_ends_every_browser_of_the_person(app, make_account):
+    user = make_account(Role.MEMBER)
+    phone, desk = app.test_client(), app.test_client()
+    for client in (phone, desk):
+        assert sign_in(client, user.staff_id, PASSWORD).status_code == 302
+    assert "모든 기기에서 로그아웃" in desk.get("/auth/account").get_data(as_text=True)
+    assert desk.post("/auth/sign-out-everywhere").status_code == 302
+    for client in (phone, desk):
+        assert client.get("/teams/").headers["Location"].startswith("/auth/login")
+    assert sign_in(app.test_client(), user.staff_id, PASSWORD).status_code == 302  # signing in again works
+
+
+def test_a_manager_signs_a_person_out_everywhere(app, make_account, manager_client):
+    user = make_account(Role.MEMBER)
+    theirs = app.test_client()
+    sign_in(theirs, user.staff_id, PASSWORD)
+    assert manager_client.post(f"/accounts/{user.id}/sign-out").status_code == 302
+    assert theirs.get("/teams/").headers["Location"].startswith("/auth/login")
+    assert events("signed_out_everywhere")[0].detail == {"sessions": 1}
+
+
+def test_a_sign_in_lasts_a_working_day_at_most(app, make_account):
+    user = make_account(Role.MEMBER)
+    client = app.test_client()
+    sign_in(client, user.staff_id, PASSWORD)
+    with clock.travel(clock.now() + timedelta(hours=12, minutes=1)):
+        assert client.get("/teams/").headers["Location"].startswith("/auth/login")
+
+
+def test_a_temporary_password_expires_and_says_so(app, manager_client, make_account):
+    member = make_account(Role.MEMBER)
+    reset = manager_client.post(f"/accounts/{member.id}/reset-password").get_data(as_text=True)
+    temporary = re.search(r'class="secret"><code>([^<]+)</code>', reset)[1]
+    assert "까지 쓸 수 있습니다" in reset
+    with clock.travel(clock.now() + timedelta(hours=73)):
+        late = sign_in(app.test_client(), member.staff_id, temporary)
+        wrong = sign_in(app.test_client(), member.staff_id, WRONG)
+    assert late.status_code == 200 and "임시 비밀번호의 사용 기한이 지났습니다" in late.get_data(as_text=True)
+    assert "임시 비밀번호" not in wrong.get_data(as_text=True)  # said only to whoever knows the password
+    assert sign_in(app.test_client(), member.staff_id, temporary).status_code == 302  # in time
+
+
+def test_a_staff_id_that_is_another_accounts_email_signs_no_one_in(client, make_account):
+    first, second = make_account(Role.MEMBER), make_account(Role.MANAGER)
+    first.email = "kim@gyeongju.go.kr"
+    second.staff_id = "KIM@gyeongju.go.kr"  # made before accounts were kept from it
+    db.session.commit()
+    assert sign_in(client, "kim@gyeongju.go.kr", PASSWORD).status_code == 200
+    assert sign_in(client, first.staff_id, PASSWORD).status_code == 302
+
+
+def test_behind_a_tls_proxy_the_cookie_is_secure_and_hsts_is_sent(another_app, make_account):
+    app = another_app(WTF_CSRF_ENABLED=False, TRUSTED_PROXIES=1, TESTING=True)
+    user = make_account(Role.MEMBER)
+    client = app.test_client()
+    answer = sign_in(client, user.staff_id, PASSWORD, headers={"X-Forwarded-Proto": "https"})
+    cookie = next(h for h in answer.headers.getlist("Set-Cookie") if h.startswith("session="))
+    assert "Secure" in cookie and answer.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_too_many_failures_from_one_address_are_throttled(client):
@@ -182,7 +287,8 @@ def test_security_headers_on_every_page(client, make_account, login):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         assert response.headers["Referrer-Policy"] == "same-origin"
     for html in (client.get("/teams/").get_data(as_text=True), client.get("/auth/login").get_data(as_text=True)):
-        assert "<script" not in html and " style=" not in html and not re.search(r"\son\w+=", html)
+        assert not re.search(r"<script(?![^>]*\ssrc=)", html)  # scripts only from the app's own files
+        assert " style=" not in html and not re.search(r"\son\w+=", html)
 
 
 def test_posts_without_a_csrf_token_are_refused(another_app, make_account):

@@ -1,11 +1,11 @@
 """Account management forms."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, SelectChoice, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tracker.formatting import label
+from tracker.forms.base import Form
 from tracker.models import Role
 
 
@@ -30,7 +30,7 @@ class RoleChoices(SelectMultipleField):
         return {Role(v) for v in self.data or []}
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(check_deliverability=False), Length(max=254)])
     staff_id = StringField(_l("Staff ID"), validators=[Optional(), Length(max=50)])
@@ -38,15 +38,15 @@ class AccountForm(FlaskForm):
     roles = RoleChoices(_l("Roles"))
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     roles = RoleChoices(_l("Roles"))
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that posts: only the CSRF token."""
 
 
-class PeopleImportForm(FlaskForm):
+class PeopleImportForm(Form):
     file = FileField(_l("File (CSV, XLSX or JSON)"), validators=[FileRequired(_l("Choose a file."))])
     dry_run = BooleanField(_l("Only check the file; save nothing"))
     skip_invalid = BooleanField(_l("Save the good rows even if some rows are wrong"))

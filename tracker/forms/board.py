@@ -1,13 +1,13 @@
 """The board's filters (GET) and the move form on each card."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker.forms.base import Form
 from tracker.forms.proposals import MAX_ID, _optional_id
 
 
-class BoardFilterForm(FlaskForm):
+class BoardFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -16,7 +16,7 @@ class BoardFilterForm(FlaskForm):
                            validators=[Optional(), NumberRange(min=1, max=365)])
 
 
-class CardMoveForm(FlaskForm):
+class CardMoveForm(Form):
     proposal_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     action = SelectField(_l("Move to"), validate_choice=False, validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=2000)])

@@ -1,9 +1,9 @@
 """The activity form of a team's calendar: what, when, where, who, and what it was about."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField, widgets
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from tracker.forms.base import Form
 from tracker.forms.proposals import MAX_ID
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -28,7 +28,7 @@ class CheckboxList(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(Form):
     kind = SelectField(_l("Kind"), validate_choice=True)
     title = StringField(_l("Title"), validators=[Length(max=200)])
     on = DateField(_l("Date"), validators=[InputRequired(), _in_our_years])

@@ -1,11 +1,11 @@
 """Forms of the follow-up: the hand-off, the department's decisions and dated progress notes."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker import clock
+from tracker.forms.base import Form
 from tracker.forms.calendar import _in_our_years
 
 
@@ -13,14 +13,14 @@ def _optional_id(value):
     return int(value) if value not in (None, "", "None") else None
 
 
-class HandoffForm(FlaskForm):
+class HandoffForm(Form):
     department = StringField(_l("Responsible department"), validators=[Optional(), Length(max=100)])
     liaison_id = SelectField(_l("Department liaison"), coerce=_optional_id, validate_choice=False)
     shared_on = DateField(_l("Date shared"), default=clock.today, validators=[Optional(), _in_our_years])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     action = SelectField(_l("Decision"), validate_choice=True)
     note = TextAreaField(_l("Note (required): why"), validators=[Optional(), Length(max=2000)])
     plan = TextAreaField(_l("Plan"), validators=[Optional(), Length(max=5000)])
@@ -28,11 +28,11 @@ class DecisionForm(FlaskForm):
     outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=5000)])
 
 
-class ProgressNoteForm(FlaskForm):
+class ProgressNoteForm(Form):
     noted_on = DateField(_l("Date"), default=clock.today, validators=[InputRequired(), _in_our_years])
     progress = IntegerField(_l("Progress (%)"), validators=[Optional(), NumberRange(min=0, max=100)])
     body = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=5000)])
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(Form):
     response = TextAreaField(_l("The department's response"), validators=[Optional(), Length(max=5000)])

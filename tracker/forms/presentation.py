@@ -1,15 +1,25 @@
 """Forms of the presentation event: the event itself, its running order, judges, scores, selection."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (DateField, EmailField, FieldList, FormField, IntegerField, SelectChoice, SelectField,
-                     StringField, TextAreaField, TimeField)
-from wtforms.widgets import HiddenInput
+from wtforms import (
+    DateField,
+    EmailField,
+    FieldList,
+    FormField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
+from tracker.forms.base import Form
 from tracker.forms.calendar import _id, _in_our_years
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     held_on = DateField(_l("Date"), validators=[InputRequired(), _in_our_years])
     starts_at = TimeField(_l("Starts at"), validators=[Optional()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
@@ -17,19 +27,19 @@ class EventForm(FlaskForm):
                                     validators=[InputRequired(), NumberRange(min=1, max=240)])
 
 
-class SlotAddForm(FlaskForm):
+class SlotAddForm(Form):
     proposal_id = SelectField(_l("Shortlisted proposal"), coerce=_id, validate_choice=False)
 
 
-class SlotMoveForm(FlaskForm):
+class SlotMoveForm(Form):
     steps = IntegerField(validators=[InputRequired(), NumberRange(min=-1000, max=1000)])
 
 
-class SlotMinutesForm(FlaskForm):
+class SlotMinutesForm(Form):
     minutes = IntegerField(_l("Minutes"), validators=[Optional(), NumberRange(min=1, max=240)])
 
 
-class OrderForm(FlaskForm):
+class OrderForm(Form):
     order = StringField(validators=[DataRequired(), Length(max=5000)])
 
     def slot_ids(self) -> list[int] | None:
@@ -39,23 +49,24 @@ class OrderForm(FlaskForm):
             return None
 
 
-class JudgeAddForm(FlaskForm):
+class JudgeAddForm(Form):
     user_id = SelectField(_l("Account"), coerce=_id, validate_choice=False)
 
 
-class ExternalJudgeForm(FlaskForm):
+class ExternalJudgeForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
 
 
-class ScoreForm(FlaskForm):
+class ScoreForm(Form):
     """One field of a judge's score sheet, as the page's script saves it on change."""
     proposal_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2147483647)])
     criterion = StringField(validators=[DataRequired(), Length(max=40)])
     score = IntegerField(validators=[Optional(), NumberRange(min=0, max=1000)])
+    judge = IntegerField(validators=[Optional(), NumberRange(min=1, max=2147483647)])  # whose sheet kept it
 
 
-class DecisionEntry(FlaskForm):
+class DecisionEntry(Form):
     class Meta:
         csrf = False
 
@@ -66,5 +77,5 @@ class DecisionEntry(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
-class SelectionForm(FlaskForm):
+class SelectionForm(Form):
     entries = FieldList(FormField(DecisionEntry), min_entries=0)

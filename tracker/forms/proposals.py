@@ -1,15 +1,22 @@
 """Proposal forms: the list's filters (a GET form: shareable URL), a new idea, the full edit,
 a stage move, a comment and carrying an idea over."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
-    FieldList, FormField, IntegerField, SearchField, SelectField, SelectMultipleField,
-    StringField, TextAreaField, URLField, widgets,
+    FieldList,
+    FormField,
+    IntegerField,
+    SearchField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+    widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker.forms.base import Form
 from tracker.models import Stage
-
 
 MAX_ID = 2**31 - 1
 
@@ -27,7 +34,7 @@ def _printable(text):
     return "".join(c for c in text if c.isprintable()) if text else text
 
 
-class ProposalFilterForm(FlaskForm):
+class ProposalFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -47,7 +54,7 @@ class ProposalFilterForm(FlaskForm):
             return None
 
 
-class IdeaForm(FlaskForm):
+class IdeaForm(Form):
     """A new idea in a minute: a title and one line are enough."""
 
     team = SelectField(_l("Team"), coerce=int, validate_choice=False)
@@ -56,7 +63,7 @@ class IdeaForm(FlaskForm):
     summary = StringField(_l("One line"), validators=[Optional(), Length(max=500)])
 
 
-class ReferenceForm(FlaskForm):
+class ReferenceForm(Form):
     class Meta:
         csrf = False
 
@@ -66,7 +73,7 @@ class ReferenceForm(FlaskForm):
     notes = StringField(_l("Notes"), validators=[Optional()])
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(Form):
     """The full proposal; ``version`` is the version the form was opened at."""
 
     version = IntegerField(widget=widgets.HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
@@ -88,13 +95,13 @@ class ProposalForm(FlaskForm):
                                 validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
-class CommentForm(FlaskForm):
+class CommentForm(Form):
     body = TextAreaField(_l("Comment"), validators=[DataRequired(), Length(max=5000)])
 
 
-class CarryOverForm(FlaskForm):
+class CarryOverForm(Form):
     team = SelectField(_l("Into team"), coerce=int, validate_choice=False)

@@ -1,17 +1,26 @@
 """Mentor forms: a review scored on the team's rubric, the rubric itself, matching, mentoring sessions."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
-    DateField, FieldList, FloatField, FormField, RadioField, SelectChoice, SelectField, SelectMultipleField,
-    StringField, TextAreaField, widgets,
+    DateField,
+    FieldList,
+    FloatField,
+    FormField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker.forms.base import Form
 from tracker.models import MentorKind, Recommendation
 from tracker.services.reviews import MAX_CRITERIA
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(Form):
     recommendation = RadioField(_l("Recommendation"), choices=[SelectChoice(r.value, r.value) for r in Recommendation],
                                 validators=[InputRequired()])
     comment = TextAreaField(_l("Comment for the authors"), validators=[Optional(), Length(max=5000)])
@@ -27,7 +36,7 @@ def review_form_for(rubric) -> ReviewForm:
     return type("RubricReviewForm", (ReviewForm,), fields)()
 
 
-class CriterionForm(FlaskForm):
+class CriterionForm(Form):
     class Meta:
         csrf = False
 
@@ -37,11 +46,11 @@ class CriterionForm(FlaskForm):
     weight = FloatField(_l("Weight"), default=1.0, validators=[Optional(), NumberRange(min=0.1, max=10)])
 
 
-class RubricForm(FlaskForm):
+class RubricForm(Form):
     criteria = FieldList(FormField(CriterionForm), min_entries=1, max_entries=MAX_CRITERIA + 1)  # and a blank row
 
 
-class MentorAssignmentForm(FlaskForm):
+class MentorAssignmentForm(Form):
     user = SelectField(_l("Mentor"), coerce=int, validate_choice=True)
     subcommittee = SelectField(_l("Subcommittee"), coerce=int, validate_choice=True)
     kind = SelectField(_l("Kind"), choices=[SelectChoice(k.value, k.value) for k in MentorKind], validators=[DataRequired()])
@@ -49,7 +58,7 @@ class MentorAssignmentForm(FlaskForm):
     field = StringField(_l("Field of expertise"), validators=[Optional(), Length(max=120)])
 
 
-class MentoringSessionForm(FlaskForm):
+class MentoringSessionForm(Form):
     on = DateField(_l("Date"), validators=[InputRequired()])
     subcommittee = SelectField(_l("Subcommittee"), coerce=int, validate_choice=True)
     mentor = SelectField(_l("Mentor"), coerce=int, validate_choice=True)

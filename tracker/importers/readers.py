@@ -6,12 +6,14 @@ row 2; JSON items are numbered from 1.
 import csv
 import io
 import json
+import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import openpyxl
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import column_index_from_string, get_column_letter
 from charset_normalizer import from_bytes
 from flask_babel import gettext as _
 
@@ -119,35 +121,112 @@ def _read_json(data: bytes) -> Table:
     return Table(headers, rows())
 
 
+# What a spreadsheet may declare and hold, checked before anything is parsed: a small file can
+# declare a sheet 16,384 columns wide or pack a gigabyte of text.
+XLSX_MAX_PART_BYTES = 50 * 2**20  # any one part unpacked (a sheet, the shared strings)
+XLSX_MAX_COLUMNS = 200
+XLSX_MAX_ROWS = 100_001  # the header and 100,000 ideas
+XLSX_MAX_CELL = 32_767  # characters: Excel's own limit for a cell
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)?(\d+)?(?::([A-Z]+)(\d+))?"')
+# a formula (<f>…</f> or <f …/>) with no value, or an empty one, before its cell ends
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb"(?:</(?:\w+:)?f>|<(?:\w+:)?f[^>]*/>)\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>")
+
+
 def _read_xlsx(data: bytes) -> Table:
-    # Cell values as the spreadsheet last saved them, and, in step, the formulas behind them.
-    values, formulas = _sheet_rows(data, data_only=True), _sheet_rows(data, data_only=False)
+    unsaved_formulas = _check_xlsx_size(data)
     try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        values = book.worksheets[0].iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS)
         header_row = next(values, None)
-        next(formulas, None)
     except Exception:  # openpyxl, zipfile, zlib and XML each fail their own way on a damaged file
         raise _unreadable_xlsx() from None
     if header_row is None:
         raise FileProblem(_("The file is empty."))
     headers = ["" if h is None else str(h).strip() for h in header_row]
+    # a formula saved without its value is rare: only then is the sheet read a second time, for its formulas
+    formulas = _sheet_rows(data, data_only=False) if unsaved_formulas else None
+    if formulas is not None:
+        next(formulas, None)
 
     def rows():
         try:
-            for row_no, (cells, formula_cells) in enumerate(zip(values, formulas), start=2):
-                _refuse_unsaved_formulas(row_no, cells, formula_cells)
+            for row_no, cells in enumerate(values, start=2):
+                if row_no > XLSX_MAX_ROWS:
+                    raise FileProblem(_("The sheet has more than %(limit)s rows; split it into several files.",
+                                        limit=f"{XLSX_MAX_ROWS - 1:,}"))
+                _refuse_long_cells(row_no, cells)
+                if formulas is not None:
+                    _refuse_unsaved_formulas(row_no, cells, next(formulas, ()))
                 yield row_no, dict(zip(headers, cells, strict=False))
         except FileProblem:
             raise
         except Exception:  # the sheet is read as the rows are: damage may show only here
             raise _unreadable_xlsx() from None
+        finally:
+            book.close()
 
     return Table(headers, rows())
+
+
+def _check_xlsx_size(data: bytes) -> bool:
+    """Refuse a workbook that unpacks too large or declares a sheet too wide or too long, before
+    it is parsed; returns whether a sheet holds a formula saved without its value."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except Exception:  # not a zip, or one zipfile cannot open (a newer version, encrypted)
+        raise _unreadable_xlsx() from None
+    too_big = next((p for p in parts if p.file_size > XLSX_MAX_PART_BYTES), None)
+    if too_big is None and sum(p.file_size for p in parts) > 4 * XLSX_MAX_PART_BYTES:
+        too_big = parts[0]
+    if too_big is not None:
+        raise FileProblem(_("The spreadsheet unpacks to more than %(limit)d MB (%(part)s); the tracker "
+                            "reads sheets of up to %(limit)d MB.", limit=XLSX_MAX_PART_BYTES // 2**20,
+                            part=too_big.filename))
+    unsaved = False
+    for part in parts:
+        if not (part.filename.startswith("xl/worksheets/") and part.filename.endswith(".xml")):
+            continue
+        try:
+            with archive.open(part) as sheet:
+                start = sheet.read(4096)
+                declared = _DIMENSION.search(start)
+                if declared:
+                    _refuse_declared_size(declared)
+                unsaved = unsaved or bool(_FORMULA_WITHOUT_VALUE.search(start + sheet.read()))
+        except FileProblem:
+            raise
+        except Exception:  # a damaged part: zipfile and zlib each fail their own way
+            raise _unreadable_xlsx() from None
+    return unsaved
+
+
+def _refuse_declared_size(declared: re.Match) -> None:
+    last_column = (declared.group(3) or declared.group(1) or b"").decode()
+    last_row = (declared.group(4) or declared.group(2) or b"").decode()
+    if last_column and column_index_from_string(last_column) > XLSX_MAX_COLUMNS:
+        raise FileProblem(_("The sheet is declared %(count)s columns wide (up to column %(column)s); the tracker "
+                            "reads up to %(limit)d columns. Delete the empty columns and save it again.",
+                            count=f"{column_index_from_string(last_column):,}", column=last_column,
+                            limit=XLSX_MAX_COLUMNS))
+    if last_row and int(last_row) > XLSX_MAX_ROWS:
+        raise FileProblem(_("The sheet has more than %(limit)s rows; split it into several files.",
+                            limit=f"{XLSX_MAX_ROWS - 1:,}"))
+
+
+def _refuse_long_cells(row_no: int, cells: tuple) -> None:
+    for column, value in enumerate(cells, start=1):
+        if isinstance(value, str) and len(value) > XLSX_MAX_CELL:
+            raise FileProblem(_("Cell %(cell)s holds %(count)s characters; a cell may hold up to %(limit)s.",
+                                cell=f"{get_column_letter(column)}{row_no}", count=f"{len(value):,}",
+                                limit=f"{XLSX_MAX_CELL:,}"))
 
 
 def _sheet_rows(data: bytes, *, data_only: bool) -> Iterator[tuple]:
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=data_only)
     try:
-        yield from book.worksheets[0].iter_rows(values_only=True)
+        yield from book.worksheets[0].iter_rows(values_only=True, max_col=XLSX_MAX_COLUMNS)
     finally:
         book.close()
 

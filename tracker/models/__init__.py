@@ -5,7 +5,7 @@ from tracker.models.activity import (
 from tracker.models.audit import AuditEvent
 from tracker.models.discussion import Comment, Notification
 from tracker.models.follow_up import FollowUpNote, Handoff
-from tracker.models.people import Role, User, UserRole
+from tracker.models.people import Role, User, UserRole, UserSession
 from tracker.models.proposal import (
     Proposal,
     ProposalAuthor,
@@ -25,7 +25,7 @@ __all__ = [
     "FollowUpNote", "Handoff",
     "EventJudge", "JudgeScore", "PresentationEvent", "PresentationSlot",
     "Activity", "ActivityKind", "activity_attendee", "activity_proposal", "activity_subcommittee",
-    "Role", "User", "UserRole",
+    "Role", "User", "UserRole", "UserSession",
     "Proposal", "ProposalAuthor", "ProposalReference", "ProposalRevision", "Stage", "StageChange",
     "ProposalGram", "ProposalText",
     "Recommendation", "Review", "ReviewScore", "Rubric", "RubricCriterion",

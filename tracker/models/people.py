@@ -35,6 +35,8 @@ class User(CreatedAtMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Limited accounts (an external judge) stop working after this day.
     access_until: Mapped[date | None]
+    # A temporary password (new account, reset) works until then; the person's own has no end.
+    temporary_password_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -75,3 +77,13 @@ class UserRole(db.Model):
     role: Mapped[Role] = mapped_column(str_enum(Role, 20))
 
     user: Mapped[User] = relationship(back_populates="roles")
+
+
+class UserSession(CreatedAtMixin, db.Model):
+    """A signed-in browser: its id is in the session cookie, and the session counts only while the
+    row exists. Signing out deletes it (a copied cookie is then worth nothing); signing out
+    everywhere deletes all of a person's."""
+    __tablename__ = "user_session"
+
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)

@@ -10,12 +10,13 @@ from functools import cache
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import clock, permissions
 from tracker.extensions import db
-from tracker.models import Role, User, UserRole
+from tracker.models import Role, User, UserRole, UserSession
 from tracker.services import audit
 from tracker.services.errors import NotAllowed, ValidationFailed
 
@@ -47,39 +48,98 @@ def temporary_password() -> str:
     return secrets.token_urlsafe(9)  # 12 characters
 
 
+def normalised_identifier(identifier: str | None) -> str:
+    """What a sign-in looks an account up by (and what its attempts are counted under)."""
+    return (identifier or "").strip().lower()[:254]
+
+
 def find_by_identifier(identifier: str) -> User | None:
-    """The account whose e-mail (any case) or staff ID this is."""
-    identifier = (identifier or "").strip()
+    """The one account whose e-mail (any case) or staff ID (any case) this is; None when none is,
+    or when two are (accounts are kept from that, but older ones may be)."""
+    identifier = normalised_identifier(identifier)
     if not identifier:
         return None
-    return db.session.scalar(sa.select(User).where(sa.or_(
-        sa.func.lower(User.email) == identifier.lower(), User.staff_id == identifier)))
+    found = db.session.scalars(sa.select(User).where(sa.or_(
+        sa.func.lower(User.email) == identifier, sa.func.lower(User.staff_id) == identifier)).limit(2)).all()
+    return found[0] if len(found) == 1 else None
 
 
-def authenticate(identifier: str, password: str, *, address: str | None) -> User | None:
-    """The account if the password is right and the account active; None otherwise, for every
-    reason alike. Both outcomes are written to the audit log."""
+def find_any(identifier: str) -> bool:
+    """Whether any account signs in with this e-mail or staff ID."""
+    identifier = normalised_identifier(identifier)
+    return db.session.scalar(sa.select(User.id).where(sa.or_(
+        sa.func.lower(User.email) == identifier, sa.func.lower(User.staff_id) == identifier)).limit(1)) is not None
+
+
+@dataclass(frozen=True)
+class SignIn:
+    user: User | None
+    # Said to the person only after the right password: why a right password does not sign them in.
+    refusal: str | None = None
+
+
+def authenticate(identifier: str, password: str, *, address: str | None) -> SignIn:
+    """The account if the password is right and the account usable. A wrong password or an
+    unknown account get the same answer in the same time; what stops a right password (account
+    deactivated, access ended, temporary password expired) is said. Both outcomes are audited."""
     user = find_by_identifier(identifier)
     stored = (user.password_hash if user is not None and user.password_hash
               else _unknown_account_hash(current_app.config["PASSWORD_HASH_METHOD"]))
     password_ok = check_password_hash(stored, password or "")
-    if user is None or not user.is_active or user.access_expired or not user.password_hash or not password_ok:
-        audit.record("login_failed", subject=user, identifier=identifier, address=address,
-                     detail={"reason": _failure_reason(user, password_ok)})
-        return None
+    reason = _failure_reason(user, password_ok)
+    if reason:
+        # what was typed is kept only when it names an account: a password typed into the name field is not
+        audit.record("login_failed", subject=user, identifier=identifier if user is not None else None,
+                     address=address, detail={"reason": reason})
+        return SignIn(None, REFUSALS.get(reason) if password_ok and user is not None else None)
     user.last_login_at = clock.now()
     audit.record("login", actor=user, subject=user, address=address)
-    return user
+    return SignIn(user)
 
 
-def _failure_reason(user: User | None, password_ok: bool) -> str:
+REFUSALS = {
+    "inactive": _l("This account has been deactivated. Ask a programme manager if you need it again."),
+    "expired": _l("This judge's account has ended with the presentation event."),
+    "temporary_expired": _l("Your temporary password has expired. Ask a programme manager for a new one."),
+}
+
+
+def _failure_reason(user: User | None, password_ok: bool) -> str | None:
     if user is None:
         return "unknown_account"
+    if not user.password_hash:
+        return "no_password"
+    if not password_ok:
+        return "wrong_password"
     if not user.is_active:
         return "inactive"
     if user.access_expired:
         return "expired"
-    return "wrong_password" if not password_ok else "no_password"
+    if user.must_change_password and user.temporary_password_until and user.temporary_password_until < clock.now():
+        return "temporary_expired"
+    return None
+
+
+def start_session(user: User) -> str:
+    """A new signed-in session of this person (its id goes into the session cookie); the person's
+    sessions older than SESSION_MAX_AGE go."""
+    oldest = clock.now() - current_app.config["SESSION_MAX_AGE"]
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id, UserSession.created_at < oldest))
+    session_id = secrets.token_urlsafe(32)
+    db.session.add(UserSession(id=session_id, user_id=user.id))
+    return session_id
+
+
+def end_session(session_id: str | None) -> None:
+    if session_id:
+        db.session.execute(sa.delete(UserSession).where(UserSession.id == session_id))
+
+
+def end_every_session(user: User, *, actor: User, address: str | None) -> int:
+    """Sign this person out on every browser; returns how many sessions ended."""
+    ended = db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id)).rowcount
+    audit.record("signed_out_everywhere", actor=actor, subject=user, address=address, detail={"sessions": ended})
+    return ended
 
 
 def create_account(account: NewAccount, *, actor: User | None, address: str | None) -> tuple[User, str]:
@@ -91,13 +151,18 @@ def create_account(account: NewAccount, *, actor: User | None, address: str | No
     user = User(
         name=account.name.strip(), email=_clean(account.email), staff_id=_clean(account.staff_id),
         department=_clean(account.department), password_hash=hash_password(password),
-        must_change_password=True, roles=[UserRole(role=r) for r in dict.fromkeys(account.roles)],
+        must_change_password=True, temporary_password_until=_temporary_until(),
+        roles=[UserRole(role=r) for r in dict.fromkeys(account.roles)],
     )
     db.session.add(user)
     db.session.flush()
     audit.record("account_created", actor=actor, subject=user, address=address,
                  detail={"roles": sorted(r.value for r in account.roles)})
     return user, password
+
+
+def _temporary_until():
+    return clock.now() + current_app.config["TEMPORARY_PASSWORD_LIFETIME"]
 
 
 def _clean(value: str | None) -> str | None:
@@ -111,10 +176,13 @@ def _validate_new_account(account: NewAccount) -> None:
     email, staff_id = _clean(account.email), _clean(account.staff_id)
     if not email and not staff_id:
         reasons.append(("email", _("Enter an e-mail address or a staff ID to sign in with.")))
-    if email and db.session.scalar(sa.select(User.id).where(sa.func.lower(User.email) == email.lower())):
-        reasons.append(("email", _("An account with this e-mail address already exists.")))
-    if staff_id and db.session.scalar(sa.select(User.id).where(User.staff_id == staff_id)):
-        reasons.append(("staff_id", _("An account with this staff ID already exists.")))
+    # each sign-in name (an e-mail or a staff ID, any case) names one account only
+    if email and find_any(email):
+        reasons.append(("email", _("An account already signs in with this e-mail address.")))
+    if staff_id and find_any(staff_id):
+        reasons.append(("staff_id", _("An account already signs in with this staff ID.")))
+    if email and staff_id and normalised_identifier(email) == normalised_identifier(staff_id):
+        reasons.append(("staff_id", _("The staff ID and the e-mail address must differ.")))
     if not account.roles and not account.limited:
         reasons.append(("roles", _("Choose at least one role.")))
     if reasons:
@@ -131,6 +199,7 @@ def change_password(user: User, current: str, new: str, *, address: str | None) 
         raise ValidationFailed(reasons)
     user.password_hash = hash_password(new)
     user.must_change_password = False
+    user.temporary_password_until = None
     user.session_version += 1
     audit.record("password_changed", actor=user, subject=user, address=address)
 
@@ -144,11 +213,14 @@ def password_problems(new: str, current: str | None = None) -> list[tuple[str, s
 
 
 def reset_password(user: User, *, actor: User, address: str | None) -> str:
-    """A manager's reset: a new temporary password that must be changed at the next sign-in."""
-    _check_may_manage(actor, user)
+    """A reset by a manager (an admin for a manager or an admin): a new temporary password that
+    works for TEMPORARY_PASSWORD_LIFETIME and must be changed at the next sign-in."""
+    if not permissions.can_reset_password(actor, user):
+        raise NotAllowed("only an admin resets a manager's or an admin's password")
     password = temporary_password()
     user.password_hash = hash_password(password)
     user.must_change_password = True
+    user.temporary_password_until = _temporary_until()
     user.session_version += 1
     audit.record("password_reset", actor=actor, subject=user, address=address)
     return password
@@ -192,12 +264,16 @@ def set_roles(user: User, roles: set[Role], *, actor: User | None, address: str 
                  detail={"before": sorted(before), "after": sorted(r.value for r in roles)})
 
 
-def load_session_user(session_id: str) -> User | None:
-    """The signed-in account for a session's "id:version", if that session is still valid."""
+def load_session_user(session_id: str, browser_session: str | None) -> User | None:
+    """The signed-in account for a session's "id:version" and its row, if that session is still valid."""
     user_id, _, version = (session_id or "").partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+    if not user_id.isdigit() or not version.isdigit() or not browser_session:
         return None
-    user = db.session.scalar(sa.select(User).where(User.id == int(user_id)).options(joinedload(User.roles)))
+    oldest = clock.now() - current_app.config["SESSION_MAX_AGE"]
+    user = db.session.scalar(
+        sa.select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == int(user_id), UserSession.id == browser_session, UserSession.created_at >= oldest)
+        .options(joinedload(User.roles)))
     if user is None:
         return None
     if not user.is_active or user.access_expired or user.session_version != int(version):

@@ -189,6 +189,11 @@ def _validate(proposal: Proposal, draft: ProposalDraft, actor: User) -> None:
     already = {a.user_id for a in proposal.authors}
     if set(draft.coauthor_ids) - members - already:
         reasons.append(("coauthor_ids", _("Co-authors must be members of the team.")))
+    if set(draft.coauthor_ids) != already - {None}:
+        if not permissions.can_change_authors(actor, proposal):
+            reasons.append(("coauthor_ids", _("Only an author of the proposal or a manager can change its authors.")))
+        elif not draft.coauthor_ids and None not in already:
+            reasons.append(("coauthor_ids", _("A proposal keeps at least one author.")))
     if len(draft.references) > MAX_REFERENCES:
         reasons.append(("references", _("At most %(count)d benchmarked cases.", count=MAX_REFERENCES)))
     for reference in draft.references:

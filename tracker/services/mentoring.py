@@ -207,6 +207,8 @@ def record_session(team: Team, *, actor: User, on: date, subcommittee_id: int | 
     mentor = db.session.get(User, mentor_id) if mentor_id else None
     if mentor is None or subcommittee is None or subcommittee.id not in permissions.mentored_subcommittee_ids(mentor):
         reasons.append(("mentor", _("Choose a mentor matched to that subcommittee.")))
+    elif not permissions.can_record_session_of(actor, mentor, subcommittee.id):
+        raise NotAllowed("a mentor records only their own sessions, in their own subcommittees")
     proposals = list(db.session.scalars(sa.select(Proposal).where(
         Proposal.id.in_(proposal_ids), Proposal.team_id == team.id,
         permissions.visible_proposals(actor)))) if proposal_ids else []

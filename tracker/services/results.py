@@ -18,6 +18,7 @@ class ResultsBook:
     proposals: list[Proposal]
     event: PresentationEvent | None
     ranking: list[selection.Ranked]
+    ranking_shown: bool  # False while scoring is open (for all but managers)
     follow_up: list[follow_up.FollowUpRow]
 
 
@@ -30,7 +31,8 @@ def book(team: Team, viewer: User) -> ResultsBook:
                  selectinload(Proposal.authors).joinedload(ProposalAuthor.user))
         .order_by(Proposal.subcommittee_id, Proposal.title)).all()
     event = presentation.event_of(team)
+    shown = event is not None and permissions.can_see_ranking(viewer, event)
+    ranking = [r for r in selection.ranking(event) if permissions.can_view_proposal(viewer, r.proposal)] if shown else []
     return ResultsBook(team=team, page=archive.team_page(team.id), activities=list(activities),
-                       proposals=list(proposals), event=event,
-                       ranking=selection.ranking(event) if event is not None else [],
+                       proposals=list(proposals), event=event, ranking=ranking, ranking_shown=shown,
                        follow_up=follow_up.follow_up_rows(permissions.visible_proposals(viewer), team_id=team.id))

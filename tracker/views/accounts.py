@@ -1,6 +1,7 @@
 """Account management for managers and admins: list, create, roles, reset, (de)activate."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from tracker import permissions
@@ -87,9 +88,26 @@ def reset_password(user_id: int):
     user = _account_or_404(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    password = accounts.reset_password(user, actor=current_user, address=request.remote_addr)
+    try:
+        password = accounts.reset_password(user, actor=current_user, address=request.remote_addr)
+    except NotAllowed:
+        abort(403)
     db.session.commit()
     return render_template("accounts/created.html", user=user, password=password, reset=True)
+
+
+@bp.post("/<int(max=2147483647):user_id>/sign-out")
+def sign_out_everywhere(user_id: int):
+    user = _account_or_404(user_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    if not permissions.can_end_sessions(current_user, user):
+        abort(403)
+    ended = accounts.end_every_session(user, actor=current_user, address=request.remote_addr)
+    db.session.commit()
+    flash(ngettext("%(num)d session of %(name)s has ended.", "%(num)d sessions of %(name)s have ended.", ended,
+                   name=user.name), "info")
+    return redirect(url_for("accounts.detail", user_id=user.id))
 
 
 @bp.get("/audit")

@@ -1,20 +1,38 @@
 """Signing in and out, and changing one's password."""
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from tracker.extensions import db, limiter
+from tracker.forms.accounts import ActionForm
 from tracker.forms.auth import LoginForm, PasswordChangeForm
 from tracker.services import accounts, audit
 from tracker.services.errors import ValidationFailed
-from tracker.views.navigation import is_local_path
+from tracker.views.navigation import home, is_local_path
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+SESSION_ID = "sid"  # the signed-in browser's row (services.accounts.start_session)
+
+
+def _identifier() -> str:
+    """The account being tried, whatever the body: the form's field, or a JSON body's (which the
+    sign-in form never reads, so it signs no one in, but its guesses count all the same)."""
+    typed = request.form.get("identifier")
+    if typed is None and request.is_json:
+        body = request.get_json(silent=True)
+        typed = body.get("identifier") if isinstance(body, dict) and isinstance(body.get("identifier"), str) else None
+    return accounts.normalised_identifier(typed)
 
 
 def _account_key() -> str:
-    """Rate-limit key for the account being tried, whatever address it is tried from."""
-    return "account:" + (request.form.get("identifier") or "").strip().lower()[:254]
+    """Failed attempts on one account from one address: someone who guesses another person's
+    account locks out only themselves, never its owner at their own desk."""
+    return f"account:{_identifier()}@{request.remote_addr}"
+
+
+def _spread_key() -> str:
+    """Failed attempts on one account from anywhere: a slower limit against guessing from many addresses."""
+    return f"account-anywhere:{_identifier()}"
 
 
 def _failed(response) -> bool:
@@ -27,29 +45,54 @@ def _failed(response) -> bool:
                deduct_when=_failed)
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                key_func=_account_key, deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE"], methods=["POST"],
+               key_func=_spread_key, deduct_when=_failed)
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.identifier.data, form.password.data, address=request.remote_addr)
-        db.session.commit()
-        if user is not None:
+        attempt = accounts.authenticate(form.identifier.data, form.password.data, address=request.remote_addr)
+        if attempt.user is not None:
+            session_id = accounts.start_session(attempt.user)
+            db.session.commit()
             session.clear()  # a new session: nothing from before sign-in carries over
             session.permanent = True
-            login_user(user, remember=False)
+            login_user(attempt.user, remember=False)
+            session[SESSION_ID] = session_id
             target = request.args.get("next", "")
-            return redirect(target if is_local_path(target) else url_for("teams.index"))
-        flash(_("The e-mail/staff ID or the password is not right."), "error")
+            return redirect(target if is_local_path(target) else home(attempt.user))
+        db.session.commit()
+        flash(str(attempt.refusal or _("The e-mail/staff ID or the password is not right.")), "error")
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/logout")
 @login_required
 def logout():
+    accounts.end_session(session.get(SESSION_ID))
     audit.record("logout", actor=current_user, subject=current_user, address=request.remote_addr)
     db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@login_required
+def account():
+    return render_template("auth/account.html", action=ActionForm())
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    accounts.end_every_session(current_user, actor=current_user, address=request.remote_addr)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out on every browser and device."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -67,7 +110,7 @@ def change_password():
             db.session.commit()
             login_user(current_user._get_current_object(), remember=False)  # the new session version
             flash(_("Your password has been changed."), "info")
-            return redirect(url_for("teams.index"))
+            return redirect(home(current_user))
     return render_template("auth/password.html", form=form)
 
 

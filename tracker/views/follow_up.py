@@ -9,17 +9,15 @@ from wtforms import SelectChoice
 from tracker import clock, permissions
 from tracker.formatting import person_label
 from tracker.forms.follow_up import DecisionForm, HandoffForm, ProgressNoteForm, ResponseForm
-from tracker.services import archive, follow_up, results, workflow
-from tracker.views.support import attempt, flash_form_errors, team_or_403
+from tracker.services import follow_up, results, workflow
+from tracker.views.support import attempt, flash_form_errors, team_or_403, visible_proposal
 
 bp = Blueprint("follow_up", __name__)
 PROPOSAL = "/proposals/<int(max=2147483647):proposal_id>"
 
 
 def _proposal(proposal_id: int):
-    proposal = archive.proposal_page(proposal_id).proposal
-    if not permissions.can_view_proposal(current_user, proposal):
-        abort(403)
+    proposal = visible_proposal(proposal_id)
     return proposal
 
 

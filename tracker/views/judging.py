@@ -17,7 +17,8 @@ EVENT = "/events/<int(max=2147483647):event_id>/judge"
 def _judged_event(event_id: int):
     event = presentation.get_event(event_id)
     if not permissions.can_judge(current_user, event):
-        abort(403)
+        # its judges are told scoring has closed; for anyone else the event's sheets do not exist
+        abort(403 if permissions.is_judge_of(current_user, event) else 404)
     return event
 
 
@@ -70,6 +71,8 @@ def save_field(event_id: int):
     form = ScoreForm()
     if not form.validate_on_submit():
         return jsonify(saved=False, message=_("The score could not be read; pick it again.")), 400
+    if form.judge.data is not None and form.judge.data != current_user.id:
+        return jsonify(saved=False, message=_("These scores were kept for another judge and were not saved.")), 409
     try:
         presentation.save_score(event, current_user, form.proposal_id.data, form.criterion.data, form.score.data)
     except ValidationFailed as failure:

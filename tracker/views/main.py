@@ -1,15 +1,16 @@
 """Home, health check and the language switch."""
 from flask import Blueprint, current_app, jsonify, redirect, request, url_for
+from flask_login import current_user
 
 from tracker.formatting import LANGUAGE_COOKIE
-from tracker.views.navigation import is_local_path
+from tracker.views.navigation import home, is_local_path
 
 bp = Blueprint("main", __name__)
 
 
 @bp.get("/")
 def index():
-    return redirect(url_for("teams.index"))
+    return redirect(home(current_user))
 
 
 @bp.get("/healthz")

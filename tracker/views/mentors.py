@@ -6,9 +6,9 @@ from wtforms import SelectChoice
 
 from tracker import permissions
 from tracker.extensions import db
+from tracker.formatting import label, subcommittee_name
 from tracker.forms.accounts import ActionForm
 from tracker.forms.reviews import MentorAssignmentForm, MentoringSessionForm, RubricForm
-from tracker.formatting import label, subcommittee_name
 from tracker.models import MentorKind, Stage
 from tracker.services import archive, mentoring, reviews, teams
 from tracker.services.errors import ValidationFailed
@@ -79,8 +79,12 @@ def new_session(team_id: int):
     team = team_or_403(permissions.can_record_mentoring)
     loads = mentoring.mentor_loads(team)
     form = MentoringSessionForm(mentor=current_user.id if permissions.is_mentor(current_user) else None)
-    form.subcommittee.choices = [SelectChoice(s.id, subcommittee_name(s)) for s in team.subcommittees]
-    form.mentor.choices = [SelectChoice(load.mentor.id, load.mentor.name) for load in loads]
+    # a mentor records their own sessions, in their own subcommittees; a manager anyone's
+    form.subcommittee.choices = [SelectChoice(s.id, subcommittee_name(s)) for s in team.subcommittees
+                                 if permissions.can_record_session_of(current_user, current_user, s.id)
+                                 or permissions.is_manager(current_user)]
+    form.mentor.choices = [SelectChoice(load.mentor.id, load.mentor.name) for load in loads
+                           if permissions.is_manager(current_user) or load.mentor.id == current_user.id]
     proposals = archive.team_proposal_choices(team.id, current_user, exclude_stages=(Stage.WITHDRAWN,))
     form.proposals.choices = [SelectChoice(pid, title) for pid, title in proposals]
     if form.validate_on_submit():

@@ -8,8 +8,16 @@ from wtforms import SelectChoice
 from tracker import permissions
 from tracker.extensions import db
 from tracker.formatting import person_label
-from tracker.forms.presentation import (EventForm, ExternalJudgeForm, JudgeAddForm, OrderForm, SelectionForm,
-                                        SlotAddForm, SlotMinutesForm, SlotMoveForm)
+from tracker.forms.presentation import (
+    EventForm,
+    ExternalJudgeForm,
+    JudgeAddForm,
+    OrderForm,
+    SelectionForm,
+    SlotAddForm,
+    SlotMinutesForm,
+    SlotMoveForm,
+)
 from tracker.services import accounts, presentation, selection
 from tracker.services.errors import ValidationFailed
 from tracker.views.support import attempt, flash_form_errors, flash_reasons, show_reasons, team_or_403
@@ -22,7 +30,7 @@ SLOT = EVENT + "/slots/<int(max=2147483647):slot_id>"
 def _managed_event(event_id: int):
     event = presentation.get_event(event_id)
     if not permissions.can_manage_event(current_user, event.team):
-        abort(403)
+        abort(404 if not permissions.can_view_team(current_user, event.team) else 403)
     return event
 
 
@@ -154,8 +162,10 @@ def remove_judge(event_id: int, judge_id: int):
 def programme(event_id: int):
     event = presentation.get_event(event_id)
     if not permissions.can_view_team(current_user, event.team):
-        abort(403)
-    return render_template("presentation/programme.html", event=event, slots=presentation.timetable(event))
+        abort(404)
+    # the running order shows each person the presentations of proposals they may see
+    slots = [s for s in presentation.timetable(event) if permissions.can_view_proposal(current_user, s.slot.proposal)]
+    return render_template("presentation/programme.html", event=event, slots=slots)
 
 
 @bp.get(EVENT + "/scoring")

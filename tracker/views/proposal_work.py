@@ -2,8 +2,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import SelectChoice
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import SelectChoice
 
 from tracker import permissions
 from tracker.extensions import db
@@ -11,7 +11,7 @@ from tracker.formatting import label, subcommittee_name
 from tracker.forms.proposals import CarryOverForm, CommentForm, IdeaForm, MoveForm, ProposalForm
 from tracker.services import archive, discussion, editing, follow_up, ideas
 from tracker.services.errors import ValidationFailed
-from tracker.views.support import show_reasons
+from tracker.views.support import show_reasons, visible_proposal
 
 bp = Blueprint("proposal_work", __name__, url_prefix="/proposals")
 
@@ -40,7 +40,7 @@ def new():
 
 
 def _proposal_or_404(proposal_id: int):
-    return archive.proposal_page(proposal_id).proposal
+    return visible_proposal(proposal_id)
 
 
 @bp.route("/<int(max=2147483647):proposal_id>/edit", methods=["GET", "POST"])
@@ -57,7 +57,7 @@ def edit(proposal_id: int):
     conflicts = []
     if form.validate_on_submit():
         try:
-            revision = editing.save(proposal, _draft_from(form), base_version=form.version.data,
+            revision = editing.save(proposal, _draft_from(form, draft.coauthor_ids), base_version=form.version.data,
                                     actor=current_user)
             db.session.commit()
         except ValidationFailed as failure:
@@ -99,13 +99,15 @@ def _set(field, value) -> None:
     field.data, field.raw_data = value, None
 
 
-def _draft_from(form: ProposalForm) -> editing.ProposalDraft:
+def _draft_from(form: ProposalForm, current_authors: list[int]) -> editing.ProposalDraft:
     return editing.ProposalDraft(
         title=form.title.data or "", summary=form.summary.data, problem=form.problem.data,
         proposal_text=form.proposal_text.data, expected_effect=form.expected_effect.data,
         beneficiaries=form.beneficiaries.data, department=form.department.data, notes=form.notes.data,
         budget_krw=form.budget_krw.data, subcommittee_id=form.subcommittee_id.data,
-        coauthor_ids=list(form.coauthor_ids.data or []), builds_on_id=form.builds_on_id.data,
+        # a form that leaves the authors out leaves them as they are (an empty choice is not "nobody")
+        coauthor_ids=list(form.coauthor_ids.data or []) if "coauthor_ids" in request.form else current_authors,
+        builds_on_id=form.builds_on_id.data,
         references=[editing.ReferenceDraft(r.city.data, r.title.data, r.url.data, r.notes.data)
                     for r in form.references])
 

@@ -6,8 +6,9 @@ from wtforms import SelectChoice
 from tracker import permissions
 from tracker.forms.proposals import MAX_ID, CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
 from tracker.services import archive, exports, ideas, mentoring, reviews, similar, workflow
-from tracker.views.downloads import spreadsheet
 from tracker.views import follow_up as follow_up_views
+from tracker.views.downloads import spreadsheet
+from tracker.views.support import visible_proposal
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
@@ -44,7 +45,7 @@ def detail(proposal_id: int):
     page = archive.proposal_page(proposal_id)
     proposal = page.proposal
     if not permissions.can_view_proposal(current_user, proposal):
-        abort(403)
+        abort(404)
     newest_first = request.args.get("order") == "newest"
     carry_targets = [t for t in ideas.teams_for_new_ideas(current_user)
                      if permissions.can_carry_over(current_user, proposal, t)]
@@ -67,9 +68,7 @@ def similar_hints():
     exclude = exclude if exclude is not None and 0 < exclude <= MAX_ID else None
     like = request.args.get("like", type=int)
     if like is not None and 0 < like <= MAX_ID:
-        proposal = archive.proposal_page(like).proposal
-        if not permissions.can_view_proposal(current_user, proposal):
-            abort(403)
+        proposal = visible_proposal(like)
         text, exclude = f"{proposal.title} {proposal.summary or ''}", proposal.id
     found = similar.similar_ideas(text, current_user, exclude_id=exclude)
     return render_template("proposals/_similar.html", similar_ideas=found)

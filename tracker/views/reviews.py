@@ -8,9 +8,9 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.forms.reviews import review_form_for
 from tracker.models import Recommendation
-from tracker.services import archive, mentoring, reviews
+from tracker.services import mentoring, reviews
 from tracker.services.errors import ValidationFailed
-from tracker.views.support import show_reasons
+from tracker.views.support import show_reasons, visible_proposal
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
@@ -29,7 +29,7 @@ def index():
 
 @bp.route("/proposals/<int(max=2147483647):proposal_id>", methods=["GET", "POST"])
 def review(proposal_id: int):
-    proposal = archive.proposal_page(proposal_id).proposal
+    proposal = visible_proposal(proposal_id)
     if not permissions.can_review(current_user, proposal):
         abort(403)
     rubric = reviews.current_rubric(proposal.team)

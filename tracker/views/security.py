@@ -1,16 +1,21 @@
 """Sign-in required everywhere but a few public pages, forced password change, session checks,
 and the security headers of every response."""
-from flask import Flask, redirect, request, session, url_for
+from flask import Flask, abort, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from tracker import permissions
 from tracker.extensions import login_manager
 from tracker.services import accounts
+from tracker.views.auth import SESSION_ID
 
 # calendar.feed: calendar apps cannot sign in; the secret token in its address is the key.
 PUBLIC_ENDPOINTS = {"auth.login", "main.health", "main.set_language", "static", "calendar.feed"}
 PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password", "auth.logout", "main.set_language", "static"}
+# What an external judge's limited account (no role) may open: its own sign-in, password and the judging pages.
+JUDGE_ENDPOINTS = {"main.index", "auth.change_password", "auth.logout", "auth.account", "auth.sign_out_everywhere",
+                   "judging.index", "judging.sheet_list", "judging.sheet", "judging.save_field"}
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
@@ -20,10 +25,11 @@ CONTENT_SECURITY_POLICY = "; ".join([
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """The session cookie is Secure whenever the request came over HTTPS (or config says so)."""
+    """The session cookie is Secure whenever the request came over HTTPS, behind a TLS proxy
+    (TRUSTED_PROXIES), or when config says so."""
 
     def get_cookie_secure(self, app: Flask) -> bool:
-        return super().get_cookie_secure(app) or request.is_secure
+        return super().get_cookie_secure(app) or request.is_secure or bool(app.config["TRUSTED_PROXIES"])
 
 
 def register_security(app: Flask) -> None:
@@ -34,7 +40,7 @@ def register_security(app: Flask) -> None:
 
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
-    login_manager.user_loader(accounts.load_session_user)
+    login_manager.user_loader(lambda user_id: accounts.load_session_user(user_id, session.get(SESSION_ID)))
 
     @login_manager.unauthorized_handler
     def to_sign_in():
@@ -48,6 +54,8 @@ def register_security(app: Flask) -> None:
             return login_manager.unauthorized()
         if current_user.must_change_password and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS:
             return redirect(url_for("auth.change_password"))
+        if not permissions.uses_the_archive(current_user) and request.endpoint not in JUDGE_ENDPOINTS:
+            abort(404)  # an external judge's account: nothing but its judging pages exists for it
         return None
 
     @app.after_request
@@ -56,6 +64,8 @@ def register_security(app: Flask) -> None:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
+        if app.config["TRUSTED_PROXIES"] and request.is_secure:
+            response.headers["Strict-Transport-Security"] = "max-age=31536000"
         if "_user_id" in session:  # a signed-in person's page: never kept by a browser or a proxy
             response.headers.setdefault("Cache-Control", "no-store")
         return response

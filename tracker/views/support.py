@@ -3,17 +3,27 @@ service's reasons shown beside the form fields they are about."""
 from flask import abort, flash, request
 from flask_login import current_user
 
+from tracker import permissions
 from tracker.extensions import db
 from tracker.services import archive
 from tracker.services.errors import ValidationFailed
 
 
 def team_or_403(rule):
-    """The team of the URL's ``team_id``; 403 unless ``rule(person, team)`` holds (404 if none)."""
+    """The team of the URL's ``team_id``; 403 unless ``rule(person, team)`` holds, 404 if there is
+    none or the person may not see it (what one may not see does not exist for them)."""
     team = archive.get_team(request.view_args["team_id"])
     if not rule(current_user, team):
-        abort(403)
+        abort(403 if permissions.can_view_team(current_user, team) else 404)
     return team
+
+
+def visible_proposal(proposal_id: int):
+    """The proposal, with what its page shows; 404 when there is none or the person may not see it."""
+    proposal = archive.proposal_page(proposal_id).proposal
+    if not permissions.can_view_proposal(current_user, proposal):
+        abort(404)
+    return proposal
 
 
 def show_reasons(form, failure: ValidationFailed) -> None:

@@ -17,5 +17,5 @@ def index():
 def detail(team_id: int):
     page = archive.team_page(team_id)
     if not permissions.can_view_team(current_user, page.team):
-        abort(403)
+        abort(404)
     return render_template("teams/detail.html", page=page, sessions=mentoring.sessions_of(page.team))
