@@ -85,7 +85,7 @@ def create_imported(team: Team, records: list[NewImported], *, actor: User | Non
                for pid, r in zip(ids, records) for i, name in enumerate(r.author_names)]
     if authors:
         db.session.execute(sa.insert(ProposalAuthor.__table__), authors)
-    text_index.index_proposals(ids)
+    text_index.index_proposals(ids, new=True)
     return ids
 
 
