@@ -5,8 +5,10 @@ import pytest
 import sqlalchemy as sa
 
 from tests.functional.cohort import PEOPLE, make_cohort, signed_in
+from tracker import clock
 from tracker.extensions import db
 from tracker.models import Stage, StageChange
+from tracker.services.errors import ValidationFailed
 from tracker.services.workflow import MOVES
 
 # DESIGN.md's table, written out independently of the code's: action -> (from, to, who may).
@@ -124,3 +126,27 @@ def test_changes_requested_then_resubmitted_starts_a_new_review_round(app, cohor
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert text.index("예산 근거 보완") > text.index("구체화 → 멘토 검토")  # newest first
 
+
+
+def test_the_one_entry_records_the_department_side_of_a_move(app, cohort):
+    """workflow.move is the only way in: a caller that is not a view (the command line, an API)
+    gets the hand-off record and the department's decisions as the pages do."""
+    from tracker.services import department_record, follow_up, workflow
+
+    proposal = cohort.proposal(Stage.SELECTED, title="빈집 청년주택", department="건축과")
+    manager, liaison = cohort.people["manager"], cohort.people["liaison"]
+    workflow.move(proposal, "hand_off", actor=manager, details=department_record.HandOff(liaison_id=liaison.id))
+    handoff = follow_up.handoff_of(proposal)
+    assert (handoff.department, handoff.liaison_id, handoff.shared_on) == ("건축과", liaison.id, clock.today())
+    db.session.commit()
+    workflow.move(proposal, "adopt", actor=liaison, note="내년 예산 반영",
+                  details=department_record.Decision(plan="2027년 시범사업", budget_year=2027))
+    workflow.move(proposal, "complete", actor=liaison, note="준공")
+    db.session.commit()
+    db.session.refresh(handoff)
+    assert (handoff.plan, handoff.budget_year, handoff.progress, handoff.outcome) == ("2027년 시범사업", 2027, 100, "준공")
+    assert sorted(n.body for n in handoff.notes) == ["내년 예산 반영", "준공"]
+    with pytest.raises(ValidationFailed):  # the liaison must hold the role
+        other = cohort.proposal(Stage.SELECTED, title="다른 선정작", department="건축과")
+        workflow.move(other, "hand_off", actor=manager,
+                      details=department_record.HandOff(liaison_id=cohort.people["author"].id))

@@ -1,5 +1,6 @@
-"""Following a selected proposal into its department: the hand-off, the department's decisions,
-progress notes, and the list of every selected proposal with its last news."""
+"""Following a selected proposal into its department: progress notes, the department's response,
+and the list of every selected proposal with its last news. (The hand-off and the department's
+decisions are stage moves: workflow.move records them, through services/department_record.py.)"""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -10,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import FollowUpNote, Handoff, Proposal, Role, Stage, Team, User, UserRole
-from tracker.services import workflow
+from tracker.services import department_record, workflow
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 OVERDUE_DAYS = 90
@@ -18,17 +19,7 @@ FOLLOWED_STAGES = (Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLE
 DECISIONS = ("adopt", "decline", "complete")
 
 
-@dataclass
-class Decision:
-    note: str | None = None
-    plan: str | None = None
-    budget_year: int | None = None
-    outcome: str | None = None
-
-
-def handoff_of(proposal: Proposal) -> Handoff | None:
-    return db.session.scalar(sa.select(Handoff).where(Handoff.proposal_id == proposal.id)
-                             .options(joinedload(Handoff.liaison)))
+handoff_of = department_record.handoff_of
 
 
 def liaison_choices() -> list[User]:
@@ -41,43 +32,6 @@ def decisions_open_to(user: User, proposal: Proposal) -> list[str]:
     """The department decisions (adopt, decline, complete) this person may record on it now."""
     allowed = {m.action for m in workflow.allowed_moves(user, proposal)}
     return [action for action in DECISIONS if action in allowed]
-
-
-def hand_off(proposal: Proposal, *, department: str | None, liaison_id: int | None, shared_on: date | None,
-             actor: User, note: str | None = None) -> Handoff:
-    """Record who in which department received the proposal, and move it to handed_off."""
-    department = (department or proposal.department or "").strip()
-    liaison = db.session.get(User, liaison_id) if liaison_id else None
-    if liaison_id and (liaison is None or Role.LIAISON not in liaison.role_set):
-        raise ValidationFailed([("liaison_id", _("Choose an account with the department liaison role."))])
-    proposal.department = department or None
-    workflow.move(proposal, "hand_off", actor=actor, note=note)
-    handoff = handoff_of(proposal) or Handoff(proposal=proposal)
-    handoff.department, handoff.liaison, handoff.shared_on = department, liaison, shared_on or clock.today()
-    handoff.updated_at = clock.now()
-    db.session.add(handoff)
-    db.session.flush()
-    return handoff
-
-
-def decide(proposal: Proposal, action: str, decision: Decision, *, actor: User) -> None:
-    """The department adopted (with plan and budget year), declined (why) or completed (outcome) it."""
-    if action not in DECISIONS:
-        raise NotAllowed(f"{action} is not a department decision")
-    workflow.move(proposal, action, actor=actor, note=decision.note)
-    handoff = handoff_of(proposal)
-    if handoff is None:  # handed off before hand-offs were recorded (an imported past project)
-        handoff = Handoff(proposal=proposal, department=proposal.department or "", shared_on=clock.today())
-        db.session.add(handoff)
-    if action == "adopt":
-        handoff.plan, handoff.budget_year = _clean(decision.plan) or handoff.plan, decision.budget_year
-    if action == "complete":
-        handoff.progress, handoff.outcome = 100, _clean(decision.outcome) or decision.note
-    handoff.response = handoff.response or decision.note
-    handoff.notes.append(FollowUpNote(author=actor, noted_on=clock.today(), body=decision.note or "",
-                                      progress=handoff.progress))
-    handoff.updated_at = clock.now()
-    db.session.flush()
 
 
 def add_note(handoff: Handoff, *, noted_on: date, body: str, progress: int | None, actor: User) -> FollowUpNote:
@@ -137,14 +91,3 @@ def follow_up_rows(allowed: sa.ColumnElement[bool], *, team_id: int | None = Non
 
 def _clean(value: str | None) -> str | None:
     return (value or "").strip() or None
-
-
-def move(proposal: Proposal, action: str, *, actor: User, note: str | None) -> None:
-    """A move from a plain button (proposal page, board): the hand-off and the department's
-    decisions keep their follow-up record in step; every other move is the workflow table's alone."""
-    if action == "hand_off":
-        hand_off(proposal, department=None, liaison_id=None, shared_on=None, actor=actor, note=note)
-    elif action in DECISIONS:
-        decide(proposal, action, Decision(note=note), actor=actor)
-    else:
-        workflow.move(proposal, action, actor=actor, note=note)

@@ -1,8 +1,12 @@
-"""The one table of stage moves: who may make each move and what it needs.
+"""The one table of stage moves: who may make each move, what it needs, and what else it records.
 
 The buttons on a proposal, the server's checks and the tests all read ``MOVES``; a move not in
-the table does not exist. Who a person is *to a proposal* (author, subcommittee member, mentor of
-its subcommittee, manager) is decided by ``permissions.relations``.
+the table does not exist, and ``move`` is the only way a proposal changes stage (views, the board,
+the presentation's selection, reviews, the command line alike). A row may name what the move
+records beside the stage change (the hand-off, the department's decisions: services/
+department_record.py); ``move`` passes it the details the caller gave. Who a person is *to a
+proposal* (author, subcommittee member, mentor of its subcommittee, manager) is decided by
+``permissions.relations``.
 """
 from dataclasses import dataclass
 from typing import Callable
@@ -15,7 +19,7 @@ from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import JudgeScore, PresentationEvent, Proposal, Review, Stage, StageChange, User
 from tracker.permissions import Relation
-from tracker.services import notifications
+from tracker.services import department_record, notifications
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 AUTHORS, SUBCOMMITTEE, MENTORS, MANAGERS, LIAISON = (
@@ -72,6 +76,14 @@ def _nothing(_proposal: Proposal) -> list[str]:
     return []
 
 
+def _no_preparation(_proposal: Proposal, _details) -> None:
+    return None
+
+
+def _no_effect(_proposal: Proposal, _change: StageChange, _details) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Move:
     action: str
@@ -82,6 +94,8 @@ class Move:
     guard: Callable[[Proposal], list[str]] = _nothing
     note_required: bool = False
     style: str = "primary"
+    prepare: Callable = _no_preparation  # before the guards: take in (and check) the details given
+    effect: Callable = _no_effect  # after the stage change: what else the move records
 
 
 MOVES: tuple[Move, ...] = (
@@ -100,13 +114,15 @@ MOVES: tuple[Move, ...] = (
     Move("not_select", (Stage.PRESENTED,), Stage.NOT_SELECTED, frozenset({MANAGERS}),
          _l("Not selected"), guard=_judged, note_required=True, style="secondary"),
     Move("hand_off", (Stage.SELECTED,), Stage.HANDED_OFF, frozenset({MANAGERS}),
-         _l("Hand off to the department"), guard=_department_set),
+         _l("Hand off to the department"), guard=_department_set,
+         prepare=department_record.prepare_hand_off, effect=department_record.record_hand_off),
     Move("adopt", (Stage.HANDED_OFF,), Stage.ADOPTED, frozenset({MANAGERS, LIAISON}),
-         _l("Adopted by the department"), note_required=True),
+         _l("Adopted by the department"), note_required=True, effect=department_record.record_decision),
     Move("decline", (Stage.HANDED_OFF,), Stage.DECLINED, frozenset({MANAGERS, LIAISON}),
-         _l("Declined by the department"), note_required=True, style="secondary"),
+         _l("Declined by the department"), note_required=True, style="secondary",
+         effect=department_record.record_decision),
     Move("complete", (Stage.ADOPTED,), Stage.COMPLETED, frozenset({MANAGERS, LIAISON}),
-         _l("Completed"), note_required=True),
+         _l("Completed"), note_required=True, effect=department_record.record_decision),
     Move("withdraw", OPEN_STAGES, Stage.WITHDRAWN, frozenset({AUTHORS, MANAGERS}),
          _l("Withdraw"), note_required=True, style="danger"),
     Move("reopen", (Stage.WITHDRAWN, Stage.NOT_SELECTED), PREVIOUS, frozenset({MANAGERS}),
@@ -123,13 +139,16 @@ def allowed_moves(user: User, proposal: Proposal) -> list[Move]:
     return [m for m in MOVES if proposal.stage in m.sources and m.who & relations]
 
 
-def move(proposal: Proposal, action: str, *, actor: User, note: str | None = None) -> StageChange:
-    """Make one move of the table, or raise: NotAllowed (not this person / stage),
-    ValidationFailed (a guard or a missing note, with messages that say what is missing)."""
+def move(proposal: Proposal, action: str, *, actor: User, note: str | None = None, details=None) -> StageChange:
+    """Make one move of the table, with what its row records beside the stage change (``details``:
+    department_record.HandOff for a hand-off, department_record.Decision for the department's
+    decisions), or raise: NotAllowed (not this person / stage), ValidationFailed (a guard, a
+    missing note or a wrong detail, with messages that say what is missing)."""
     chosen = MOVES_BY_ACTION.get(action)
     if chosen is None or chosen not in allowed_moves(actor, proposal):
         raise NotAllowed(f"{action} is not open to this person at {proposal.stage}")
     note = (note or "").strip() or None
+    chosen.prepare(proposal, details)
     problems = chosen.guard(proposal)
     if chosen.note_required and not note:
         problems.append(_("This move needs a note saying why."))
@@ -142,6 +161,7 @@ def move(proposal: Proposal, action: str, *, actor: User, note: str | None = Non
                          action=action, actor=actor, note=note)
     db.session.add(change)
     proposal.stage = target
+    chosen.effect(proposal, change, details)
     _notify(proposal, action, actor)
     db.session.flush()
     return change

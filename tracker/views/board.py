@@ -8,7 +8,7 @@ from tracker import charts, clock, permissions
 from tracker.extensions import db
 from tracker.formatting import kdate_short, label, subcommittee_name
 from tracker.forms.board import BoardFilterForm, CardMoveForm
-from tracker.services import archive, board, exports, follow_up, workflow
+from tracker.services import archive, board, exports, workflow
 from tracker.services.errors import ValidationFailed
 from tracker.views.downloads import spreadsheet
 from tracker.views.navigation import is_local_path
@@ -62,7 +62,7 @@ def move(team_id: int):
     if proposal.team_id != team.id:
         abort(404)
     try:
-        follow_up.move(proposal, form.action.data, actor=current_user, note=form.note.data)
+        workflow.move(proposal, form.action.data, actor=current_user, note=form.note.data)
     except ValidationFailed as failure:
         for _field, message in failure.reasons:
             flash(f"{proposal.title}: {message}", "error")

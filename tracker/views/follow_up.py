@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 from tracker import clock, permissions
 from tracker.formatting import person_label
 from tracker.forms.follow_up import DecisionForm, HandoffForm, ProgressNoteForm, ResponseForm
-from tracker.services import follow_up, results, workflow
+from tracker.services import department_record, follow_up, results, workflow
 from tracker.views.support import attempt, flash_form_errors, team_or_403, visible_proposal
 
 bp = Blueprint("follow_up", __name__)
@@ -31,9 +31,9 @@ def hand_off(proposal_id: int):
     form = HandoffForm()
     form.liaison_id.choices = []
     if form.validate_on_submit():
-        attempt(lambda: follow_up.hand_off(
-            proposal, department=form.department.data, liaison_id=form.liaison_id.data,
-            shared_on=form.shared_on.data, actor=current_user, note=form.note.data),
+        details = department_record.HandOff(department=form.department.data, liaison_id=form.liaison_id.data,
+                                            shared_on=form.shared_on.data)
+        attempt(lambda: workflow.move(proposal, "hand_off", actor=current_user, note=form.note.data, details=details),
             _("Handed off to %(department)s.", department=form.department.data or proposal.department))
     else:
         flash_form_errors(form)
@@ -49,9 +49,10 @@ def decide(proposal_id: int):
     form = DecisionForm()
     form.action.choices = open_decisions
     if form.validate_on_submit():
-        decision = follow_up.Decision(note=form.note.data, plan=form.plan.data, budget_year=form.budget_year.data,
-                                      outcome=form.outcome.data)
-        attempt(lambda: follow_up.decide(proposal, form.action.data, decision, actor=current_user),
+        decision = department_record.Decision(plan=form.plan.data, budget_year=form.budget_year.data,
+                                              outcome=form.outcome.data)
+        attempt(lambda: workflow.move(proposal, form.action.data, actor=current_user, note=form.note.data,
+                                      details=decision),
                 _("The department's decision is recorded."))
     else:
         flash_form_errors(form)

@@ -9,7 +9,7 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.formatting import label, subcommittee_name
 from tracker.forms.proposals import CarryOverForm, CommentForm, IdeaForm, MoveForm, ProposalForm
-from tracker.services import archive, discussion, editing, follow_up, ideas
+from tracker.services import archive, discussion, editing, ideas, workflow
 from tracker.services.errors import ValidationFailed
 from tracker.views.support import show_reasons, visible_proposal
 
@@ -119,7 +119,7 @@ def move(proposal_id: int, action: str):
     if not form.validate_on_submit():
         abort(400)
     try:
-        follow_up.move(proposal, action, actor=current_user, note=form.note.data)
+        workflow.move(proposal, action, actor=current_user, note=form.note.data)
     except ValidationFailed as failure:
         for _field, message in failure.reasons:
             flash(message, "error")
