@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+import uuid
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
@@ -312,7 +313,7 @@ def test_error_pages_are_styled_translated_and_without_internals(another_app):
     def boom():
         raise RuntimeError("secret internal detail")
 
-    from tracker.views.security import PUBLIC_ENDPOINTS
+    from tracker.web.security import PUBLIC_ENDPOINTS
     PUBLIC_ENDPOINTS.add("boom")
     try:
         client = broken.test_client()
@@ -340,10 +341,11 @@ def test_throttling_is_shared_by_app_servers_through_redis(tmp_path, make_accoun
         pytest.fail("Redis is not running on 127.0.0.1:6379 (start it; see DESIGN.md)")
     redis.Redis.from_url("redis://127.0.0.1:6379/15").flushdb()
     user = make_account(Role.MEMBER)
+    prefix = f"test-{uuid.uuid4().hex}"  # this run's counts only, whatever else uses the Redis database
     script = (
         "import sys\n"
         "from tracker import create_app\n"
-        "app = create_app({'TESTING': True, 'WTF_CSRF_ENABLED': False})\n"
+        "app = create_app({'TESTING': True, 'WTF_CSRF_ENABLED': False, 'RATELIMIT_KEY_PREFIX': sys.argv[3]})\n"
         "client = app.test_client()\n"
         "codes = [client.post('/auth/login', data={'identifier': sys.argv[1], 'password': 'wrong-password!'})"
         ".status_code for _ in range(int(sys.argv[2]))]\n"
@@ -354,7 +356,7 @@ def test_throttling_is_shared_by_app_servers_through_redis(tmp_path, make_accoun
            "TRACKER_INSTANCE_PATH": str(tmp_path)}
 
     def server(attempts: int) -> list[int]:
-        done = subprocess.run([sys.executable, "-c", script, user.staff_id, str(attempts)], cwd=ROOT,
+        done = subprocess.run([sys.executable, "-c", script, user.staff_id, str(attempts), prefix], cwd=ROOT,
                               env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
         return [int(code) for code in done.stdout.split()]
