@@ -10,10 +10,11 @@ from tracker.cli import tracker_cli
 from tracker.config import Config, from_environment
 from tracker.extensions import babel, csrf, db, limiter, login_manager, migrate
 from tracker.views import register_blueprints
-from tracker.views.errors import register_error_handlers
-from tracker.views.limits import register_request_limits
-from tracker.views.security import register_security
-from tracker.web_input import TrackerRequest
+from tracker.web.converters import register_converters
+from tracker.web.errors import register_error_handlers
+from tracker.web.limits import register_request_limits
+from tracker.web.requests import TrackerRequest
+from tracker.web.security import register_security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_request_limits(app)
     register_extensions(app)
     register_security(app)
+    register_converters(app)
     register_blueprints(app)
     register_error_handlers(app)
     formatting.register(app)

@@ -13,8 +13,9 @@ from tracker.importers import import_file
 from tracker.importers.demo import load_demo_accounts
 from tracker.importers.people import import_people
 from tracker.importers.programme import load_programme
+from tracker.importers.readers import file_format
 from tracker.importers.records import FileProblem, Report
-from tracker.importers.writers import export_ideas
+from tracker.services.exports import export_ideas
 from tracker.models import Role, TeamStatus
 from tracker.services import accounts
 from tracker.services import backup
@@ -93,7 +94,7 @@ def import_ideas_command(path, team, create_teams, dry_run, skip_invalid):
 def export_ideas_command(path, team):
     """Export proposals to CSV (UTF-8 with BOM), JSON or XLSX, chosen by the file's extension."""
     try:
-        count = export_ideas(path, _team_or_fail(team) if team else None)
+        count = export_ideas(path, file_format(path), _team_or_fail(team) if team else None)
     except FileProblem as problem:
         raise click.ClickException(str(problem)) from None
     except OSError as error:

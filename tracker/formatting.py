@@ -5,9 +5,8 @@ from babel.dates import format_skeleton
 from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_decimal, format_time, get_locale, get_translations
 
-from tracker import permissions, vocabulary
+from tracker import clock, permissions, vocabulary
 from tracker.models import Recommendation, Stage
-from tracker.services import calendar
 
 LANGUAGE_COOKIE = "lang"
 
@@ -125,23 +124,23 @@ def weekday(value: date, width: str = "EEE") -> str:
     return format_date(value, width)
 
 
-def clock(value: datetime) -> str:
+def time_of_day(value: datetime) -> str:
     return format_time(value, "HH:mm")
 
 
 def activity_when(activity) -> str:
     """2025. 10. 15. 14:00 – 16:00; the date alone for a date-only session."""
-    if calendar.is_date_only(activity):
+    if activity.date_only:
         return kdate(activity.starts_at)
     text = kdatetime(activity.starts_at)
     if activity.ends_at:
-        same_day = calendar.local_day(activity.ends_at) == calendar.local_day(activity.starts_at)
-        text += " – " + (clock(activity.ends_at) if same_day else kdatetime(activity.ends_at))
+        same_day = clock.local_date(activity.ends_at) == clock.local_date(activity.starts_at)
+        text += " – " + (time_of_day(activity.ends_at) if same_day else kdatetime(activity.ends_at))
     return text
 
 
 def month_arg(moment: datetime) -> str:
-    return calendar.local_day(moment).strftime("%Y-%m")
+    return clock.local_date(moment).strftime("%Y-%m")
 
 
 def register(app: Flask) -> None:
@@ -157,7 +156,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters.update(kdate=kdate, kdatetime=kdatetime, krw=krw, label=label,
                                  subcommittee_name=subcommittee_name, criterion_name=criterion_name, field_label=field_label,
                                  change_value=change_value, recommendation_label=recommendation_label,
-                                 month_label=month_label, weekday=weekday, clock=clock,
+                                 month_label=month_label, weekday=weekday, clock=time_of_day,
                                  activity_when=activity_when, month_arg=month_arg)
     app.jinja_env.globals.update(current_language=current_language, all_stages=list(Stage),
                                  **permissions.template_globals())

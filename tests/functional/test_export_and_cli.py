@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 
 from tests.factories import csv_bytes
 from tracker.extensions import db
-from tracker.importers.writers import HEADERS
+from tracker.exporters.writers import HEADERS
 from tracker.models import Proposal, Stage, Subcommittee, Team
 
 ROWS = [

@@ -9,16 +9,13 @@ import io
 import json
 from collections import defaultdict
 from datetime import date
-from pathlib import Path
 
 import sqlalchemy as sa
 import xlsxwriter
 
 from tracker.importers.mapping import HEADER_ALIASES
-from tracker.importers.readers import file_format
 from tracker.extensions import db
 from tracker.models import Proposal, ProposalAuthor, Subcommittee, Team, User
-from tracker.services import archive
 from tracker.vocabulary import STAGE_LABELS
 
 COLUMNS = ("source_key", "team", "subcommittee", "title", "summary", "problem", "proposal_text",
@@ -28,10 +25,6 @@ _PLAIN = tuple(c for c in COLUMNS if c not in ("team", "subcommittee", "authors"
 HEADERS = [HEADER_ALIASES[c][0] for c in COLUMNS]
 _WIDTHS = {"title": 30, "summary": 40, "problem": 40, "proposal_text": 40, "expected_effect": 40,
            "notes": 30, "team": 16, "subcommittee": 16, "department": 16}
-
-
-def proposal_rows(team: Team | None = None) -> list[dict]:
-    return rows_of(archive.export_query(team))
 
 
 def rows_of(query: sa.Select) -> list[dict]:
@@ -110,11 +103,3 @@ def write_xlsx(rows: list[dict]) -> bytes:
 
 WRITERS = {"csv": write_csv, "json": write_json, "xlsx": write_xlsx}
 
-
-def export_ideas(path: str | Path, team: Team | None = None) -> int:
-    """Write the archive (or one team's proposals) to ``path``; returns the number of records."""
-    path = Path(path)
-    writer = WRITERS[file_format(path.name)]
-    rows = proposal_rows(team)
-    path.write_bytes(writer(rows))
-    return len(rows)

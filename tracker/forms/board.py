@@ -4,14 +4,14 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.forms.base import Form
-from tracker.forms.proposals import MAX_ID, _optional_id
+from tracker.forms.fields import MAX_ID, optional_id
 
 
 class BoardFilterForm(Form):
     class Meta:
         csrf = False
 
-    subcommittee = SelectField(_l("Subcommittee"), coerce=_optional_id, validate_choice=False)
+    subcommittee = SelectField(_l("Subcommittee"), coerce=optional_id, validate_choice=False)
     stalled = IntegerField(_l("Stalled after (days)"), default=14,
                            validators=[Optional(), NumberRange(min=1, max=365)])
 

@@ -1,24 +1,10 @@
 """The activity form of a team's calendar: what, when, where, who, and what it was about."""
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField, TimeField, widgets
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.forms.base import Form
-from tracker.forms.proposals import MAX_ID
-
-FIRST_YEAR, LAST_YEAR = 1900, 2100
-
-
-def _in_our_years(_form, field) -> None:
-    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
-        raise ValidationError(_l("Enter a date between %(first)d and %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
-
-
-def _id(value) -> int:
-    number = int(value)
-    if not 0 < number <= MAX_ID:
-        raise ValueError("out of range")
-    return number
+from tracker.forms.fields import in_our_years, required_id
 
 
 class CheckboxList(SelectMultipleField):
@@ -31,12 +17,12 @@ class CheckboxList(SelectMultipleField):
 class ActivityForm(Form):
     kind = SelectField(_l("Kind"), validate_choice=True)
     title = StringField(_l("Title"), validators=[Length(max=200)])
-    on = DateField(_l("Date"), validators=[InputRequired(), _in_our_years])
+    on = DateField(_l("Date"), validators=[InputRequired(), in_our_years])
     starts = TimeField(_l("Starts at"), validators=[InputRequired()])
-    ends_on = DateField(_l("End date"), validators=[Optional(), _in_our_years])
+    ends_on = DateField(_l("End date"), validators=[Optional(), in_our_years])
     ends = TimeField(_l("Ends at"), validators=[Optional()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
-    subcommittees = CheckboxList(_l("Subcommittees"), coerce=_id, validate_choice=False)
-    attendees = CheckboxList(_l("Attendees"), coerce=_id, validate_choice=False)
-    proposals = CheckboxList(_l("Linked proposals"), coerce=_id, validate_choice=False)
+    subcommittees = CheckboxList(_l("Subcommittees"), coerce=required_id, validate_choice=False)
+    attendees = CheckboxList(_l("Attendees"), coerce=required_id, validate_choice=False)
+    proposals = CheckboxList(_l("Linked proposals"), coerce=required_id, validate_choice=False)
     notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=10000)])

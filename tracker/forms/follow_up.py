@@ -6,17 +6,17 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from tracker import clock
 from tracker.forms.base import Form
-from tracker.forms.calendar import _in_our_years
+from tracker.forms.fields import in_our_years
 
 
-def _optional_id(value):
+def optional_id(value):
     return int(value) if value not in (None, "", "None") else None
 
 
 class HandoffForm(Form):
     department = StringField(_l("Responsible department"), validators=[Optional(), Length(max=100)])
-    liaison_id = SelectField(_l("Department liaison"), coerce=_optional_id, validate_choice=False)
-    shared_on = DateField(_l("Date shared"), default=clock.today, validators=[Optional(), _in_our_years])
+    liaison_id = SelectField(_l("Department liaison"), coerce=optional_id, validate_choice=False)
+    shared_on = DateField(_l("Date shared"), default=clock.today, validators=[Optional(), in_our_years])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
@@ -29,7 +29,7 @@ class DecisionForm(Form):
 
 
 class ProgressNoteForm(Form):
-    noted_on = DateField(_l("Date"), default=clock.today, validators=[InputRequired(), _in_our_years])
+    noted_on = DateField(_l("Date"), default=clock.today, validators=[InputRequired(), in_our_years])
     progress = IntegerField(_l("Progress (%)"), validators=[Optional(), NumberRange(min=0, max=100)])
     body = TextAreaField(_l("What happened"), validators=[DataRequired(), Length(max=5000)])
 

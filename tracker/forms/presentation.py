@@ -16,11 +16,11 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import HiddenInput
 
 from tracker.forms.base import Form
-from tracker.forms.calendar import _id, _in_our_years
+from tracker.forms.fields import MAX_ID, in_our_years, required_id
 
 
 class EventForm(Form):
-    held_on = DateField(_l("Date"), validators=[InputRequired(), _in_our_years])
+    held_on = DateField(_l("Date"), validators=[InputRequired(), in_our_years])
     starts_at = TimeField(_l("Starts at"), validators=[Optional()])
     place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
     minutes_per_slot = IntegerField(_l("Minutes per presentation"), default=15,
@@ -28,7 +28,7 @@ class EventForm(Form):
 
 
 class SlotAddForm(Form):
-    proposal_id = SelectField(_l("Shortlisted proposal"), coerce=_id, validate_choice=False)
+    proposal_id = SelectField(_l("Shortlisted proposal"), coerce=required_id, validate_choice=False)
 
 
 class SlotMoveForm(Form):
@@ -44,13 +44,13 @@ class OrderForm(Form):
 
     def slot_ids(self) -> list[int] | None:
         try:
-            return [_id(part) for part in self.order.data.split(",")]
+            return [required_id(part) for part in self.order.data.split(",")]
         except ValueError:
             return None
 
 
 class JudgeAddForm(Form):
-    user_id = SelectField(_l("Account"), coerce=_id, validate_choice=False)
+    user_id = SelectField(_l("Account"), coerce=required_id, validate_choice=False)
 
 
 class ExternalJudgeForm(Form):
@@ -60,17 +60,17 @@ class ExternalJudgeForm(Form):
 
 class ScoreForm(Form):
     """One field of a judge's score sheet, as the page's script saves it on change."""
-    proposal_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=2147483647)])
+    proposal_id = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     criterion = StringField(validators=[DataRequired(), Length(max=40)])
     score = IntegerField(validators=[Optional(), NumberRange(min=0, max=1000)])
-    judge = IntegerField(validators=[Optional(), NumberRange(min=1, max=2147483647)])  # whose sheet kept it
+    judge = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])  # whose sheet kept it
 
 
 class DecisionEntry(Form):
     class Meta:
         csrf = False
 
-    proposal_id = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=2147483647)])
+    proposal_id = IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     decision = SelectField(_l("Decision"), validate_choice=True, choices=[
         SelectChoice("", _l("— not decided —")), SelectChoice("select", _l("Selected")),
         SelectChoice("not_select", _l("Not selected"))])

@@ -16,19 +16,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.forms.base import Form
+from tracker.forms.fields import MAX_ID, optional_id
 from tracker.models import Stage
-
-MAX_ID = 2**31 - 1
-
-
-def _optional_id(value):
-    if value in (None, "", "None"):
-        return None
-    number = int(value)
-    if not 0 < number <= MAX_ID:
-        raise ValueError("out of range")
-    return number
-
 
 def _printable(text):
     return "".join(c for c in text if c.isprintable()) if text else text
@@ -39,8 +28,8 @@ class ProposalFilterForm(Form):
         csrf = False
 
     q = SearchField(_l("Search"), validators=[Optional()], filters=[_printable])
-    team = SelectField(_l("Team"), coerce=_optional_id, validate_choice=False)
-    subcommittee = SelectField(_l("Subcommittee"), coerce=_optional_id, validate_choice=False)
+    team = SelectField(_l("Team"), coerce=optional_id, validate_choice=False)
+    subcommittee = SelectField(_l("Subcommittee"), coerce=optional_id, validate_choice=False)
     stage = SelectField(_l("Stage"), validators=[Optional()], validate_choice=False)
     department = StringField(_l("Responsible department"), validators=[Optional()], filters=[_printable])
     author = StringField(_l("Author"), validators=[Optional()], filters=[_printable])
@@ -58,7 +47,7 @@ class IdeaForm(Form):
     """A new idea in a minute: a title and one line are enough."""
 
     team = SelectField(_l("Team"), coerce=int, validate_choice=False)
-    subcommittee = SelectField(_l("Subcommittee"), coerce=_optional_id, validate_choice=False)
+    subcommittee = SelectField(_l("Subcommittee"), coerce=optional_id, validate_choice=False)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = StringField(_l("One line"), validators=[Optional(), Length(max=500)])
 
@@ -79,7 +68,7 @@ class ProposalForm(Form):
     version = IntegerField(widget=widgets.HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     summary = StringField(_l("One-line summary"), validators=[Optional(), Length(max=500)])
-    subcommittee_id = SelectField(_l("Subcommittee"), coerce=_optional_id, validate_choice=False)
+    subcommittee_id = SelectField(_l("Subcommittee"), coerce=optional_id, validate_choice=False)
     problem = TextAreaField(_l("Current situation and problem"), validators=[Optional()])
     proposal_text = TextAreaField(_l("Proposal"), validators=[Optional()])
     expected_effect = TextAreaField(_l("Expected effect"), validators=[Optional()])

@@ -17,7 +17,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from tracker.forms.base import Form
 from tracker.models import MentorKind, Recommendation
-from tracker.services.reviews import MAX_CRITERIA
+from tracker.models.review import MAX_CRITERIA
 
 
 class ReviewForm(Form):

@@ -1,6 +1,6 @@
 """Activities of the year: kick-off, lectures, benchmarking visits, mentoring, meetings."""
 import enum
-from datetime import datetime
+from datetime import datetime, time, timezone
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -62,3 +62,9 @@ class Activity(CreatedAtMixin, db.Model):
     subcommittees: Mapped[list[Subcommittee]] = relationship(secondary=activity_subcommittee)
     proposals: Mapped[list[Proposal]] = relationship(secondary=activity_proposal)
     attendees: Mapped[list[User]] = relationship(secondary=activity_attendee, order_by="User.name")
+
+    @property
+    def date_only(self) -> bool:
+        """A mentoring session recorded with a date and no time (stored at midnight UTC)."""
+        starts = self.starts_at.astimezone(timezone.utc)
+        return self.kind == ActivityKind.MENTORING and self.ends_at is None and starts.time() == time(0)

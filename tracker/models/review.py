@@ -12,6 +12,9 @@ from tracker.models.proposal import Proposal
 from tracker.models.team import Team
 
 
+MAX_CRITERIA = 15  # a rubric's criteria at most
+
+
 class Recommendation(enum.StrEnum):
     APPROVE = "approve"
     REVISE = "revise"

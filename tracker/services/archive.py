@@ -251,7 +251,7 @@ def proposal_page(proposal_id: int) -> ProposalPage:
 
 
 def export_query(team: Team | None = None) -> sa.Select:
-    """Every proposal (or one team's), by team, for an export (tracker.importers.writers.rows_of)."""
+    """Every proposal (or one team's), by team, for an export (tracker.exporters.writers.rows_of)."""
     query = sa.select(Proposal).order_by(Proposal.team_id, Proposal.id)
     if team is not None:
         query = query.where(Proposal.team_id == team.id)

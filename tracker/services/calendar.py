@@ -35,7 +35,7 @@ class Event:
 
     @property
     def all_day(self) -> bool:
-        return self.activity is None or is_date_only(self.activity)
+        return self.activity is None or self.activity.date_only
 
     @property
     def title(self) -> str | None:
@@ -81,13 +81,6 @@ class ActivityDraft:
     subcommittee_ids: list[int] = field(default_factory=list)
     attendee_ids: list[int] = field(default_factory=list)
     proposal_ids: list[int] = field(default_factory=list)
-
-
-def is_date_only(activity: Activity) -> bool:
-    """A mentoring session recorded with a date and no time (stored at midnight UTC)."""
-    starts = activity.starts_at.astimezone(timezone.utc)
-    return (activity.kind == ActivityKind.MENTORING and activity.ends_at is None
-            and starts.time() == time(0))
 
 
 def local_day(moment: datetime) -> date:

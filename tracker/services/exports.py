@@ -1,10 +1,19 @@
-"""Spreadsheet files of a filtered proposal list (the list's and the board's downloads); the dated
-file name is made by the view for each download."""
-from tracker.importers.writers import rows_of, write_csv, write_xlsx
-from tracker.services import archive
+"""Spreadsheet files of the archive: a filtered proposal list (the list's and the board's
+downloads; the dated file name is made by the view) and the command line's export."""
+from pathlib import Path
 
-WRITERS = {"xlsx": write_xlsx, "csv": write_csv}
+from tracker.exporters.writers import WRITERS, rows_of
+from tracker.models import Team
+from tracker.services import archive
 
 
 def proposals_file(filters: archive.ProposalFilter, viewer, fmt: str) -> bytes:
     return WRITERS[fmt](rows_of(archive.matching_query(filters, viewer)))
+
+
+def export_ideas(path: str | Path, fmt: str, team: Team | None = None) -> int:
+    """Write the archive (or one team's proposals) to ``path`` as ``fmt`` (csv, json, xlsx);
+    returns the number of records."""
+    rows = rows_of(archive.export_query(team))
+    Path(path).write_bytes(WRITERS[fmt](rows))
+    return len(rows)

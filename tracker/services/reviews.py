@@ -12,11 +12,11 @@ from sqlalchemy.orm import selectinload
 from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import Proposal, Recommendation, Review, ReviewScore, Rubric, RubricCriterion, Team, User
+from tracker.models.review import MAX_CRITERIA
 from tracker.services import notifications, workflow
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 DISAGREEMENT = 2  # points apart on one criterion: the manager should look
-MAX_CRITERIA = 15
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,7 @@ def new():
     return render_template("accounts/new.html", form=form)
 
 
-@bp.route("/<int(max=2147483647):user_id>", methods=["GET", "POST"])
+@bp.route("/<id:user_id>", methods=["GET", "POST"])
 def detail(user_id: int):
     user = _account_or_404(user_id)
     form = RolesForm(data={"roles": [r.value for r in user.role_set]})
@@ -68,7 +68,7 @@ def detail(user_id: int):
     return render_template("accounts/detail.html", user=user, form=form, action=ActionForm())
 
 
-@bp.post("/<int(max=2147483647):user_id>/active/<int:active>")
+@bp.post("/<id:user_id>/active/<int:active>")
 def set_active(user_id: int, active: int):
     user = _account_or_404(user_id)
     if ActionForm().validate_on_submit():
@@ -83,7 +83,7 @@ def set_active(user_id: int, active: int):
     return redirect(url_for("accounts.detail", user_id=user.id))
 
 
-@bp.post("/<int(max=2147483647):user_id>/reset-password")
+@bp.post("/<id:user_id>/reset-password")
 def reset_password(user_id: int):
     user = _account_or_404(user_id)
     if not ActionForm().validate_on_submit():
@@ -96,7 +96,7 @@ def reset_password(user_id: int):
     return render_template("accounts/created.html", user=user, password=password, reset=True)
 
 
-@bp.post("/<int(max=2147483647):user_id>/sign-out")
+@bp.post("/<id:user_id>/sign-out")
 def sign_out_everywhere(user_id: int):
     user = _account_or_404(user_id)
     if not ActionForm().validate_on_submit():

@@ -8,10 +8,10 @@ from tracker.forms.accounts import ActionForm
 from tracker.forms.auth import LoginForm, PasswordChangeForm
 from tracker.services import accounts, audit
 from tracker.services.errors import ValidationFailed
-from tracker.views.navigation import home, is_local_path
+from tracker.web.navigation import home, is_local_path
+from tracker.web.security import SESSION_ID
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
-SESSION_ID = "sid"  # the signed-in browser's row (services.accounts.start_session)
 
 
 def _identifier() -> str:

@@ -10,9 +10,9 @@ from tracker.formatting import kdate_short, label, subcommittee_name
 from tracker.forms.board import BoardFilterForm, CardMoveForm
 from tracker.services import archive, board, exports, workflow
 from tracker.services.errors import ValidationFailed
-from tracker.views.downloads import spreadsheet
-from tracker.views.navigation import is_local_path
-from tracker.views.support import team_or_403
+from tracker.web.downloads import spreadsheet
+from tracker.web.navigation import is_local_path
+from tracker.web.support import team_or_403
 
 bp = Blueprint("board", __name__)
 
@@ -34,7 +34,7 @@ def _charts(team, page):
     return {"timeline": timeline, "area": area, "bars": bars, "board_stages": board.BOARD_STAGES}
 
 
-@bp.get("/teams/<int(max=2147483647):team_id>/board")
+@bp.get("/teams/<id:team_id>/board")
 def show(team_id: int):
     team = team_or_403(permissions.can_view_team)
     form, page = _board(team)
@@ -44,7 +44,7 @@ def show(team_id: int):
                            **_charts(team, page))
 
 
-@bp.get("/teams/<int(max=2147483647):team_id>/report")
+@bp.get("/teams/<id:team_id>/report")
 def report(team_id: int):
     team = team_or_403(permissions.can_view_team)
     form, page = _board(team)
@@ -52,7 +52,7 @@ def report(team_id: int):
                            **_charts(team, page))
 
 
-@bp.post("/teams/<int(max=2147483647):team_id>/board/move")
+@bp.post("/teams/<id:team_id>/board/move")
 def move(team_id: int):
     team = team_or_403(permissions.can_view_team)
     form = CardMoveForm()
@@ -73,7 +73,7 @@ def move(team_id: int):
     return redirect(f"{back}#card-{proposal.id}")
 
 
-@bp.get("/teams/<int(max=2147483647):team_id>/board.<any(xlsx, csv):fmt>")
+@bp.get("/teams/<id:team_id>/board.<any(xlsx, csv):fmt>")
 def export(team_id: int, fmt: str):
     team = team_or_403(permissions.can_view_team)
     subcommittee = request.args.get("subcommittee", type=int)

@@ -11,15 +11,16 @@ from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.formatting import label, subcommittee_name
 from tracker.forms.accounts import ActionForm
-from tracker.forms.calendar import FIRST_YEAR, LAST_YEAR, ActivityForm
+from tracker.forms.calendar import ActivityForm
+from tracker.forms.fields import FIRST_YEAR, LAST_YEAR
 from tracker.models import ActivityKind, Stage
 from tracker.services import archive, calendar
 from tracker.services.errors import NotFound, ValidationFailed
-from tracker.views.support import show_reasons, team_or_403
+from tracker.web.support import show_reasons, team_or_403
 
 bp = Blueprint("calendar", __name__)
-TEAM = "/teams/<int(max=2147483647):team_id>/calendar"
-ACTIVITY = TEAM + "/activities/<int(max=2147483647):activity_id>"
+TEAM = "/teams/<id:team_id>/calendar"
+ACTIVITY = TEAM + "/activities/<id:activity_id>"
 MONTH = re.compile(r"(\d{4})-(\d{2})")
 
 

@@ -10,10 +10,10 @@ from tracker import clock, permissions
 from tracker.formatting import person_label
 from tracker.forms.follow_up import DecisionForm, HandoffForm, ProgressNoteForm, ResponseForm
 from tracker.services import department_record, follow_up, results, workflow
-from tracker.views.support import attempt, flash_form_errors, team_or_403, visible_proposal
+from tracker.web.support import attempt, flash_form_errors, team_or_403, visible_proposal
 
 bp = Blueprint("follow_up", __name__)
-PROPOSAL = "/proposals/<int(max=2147483647):proposal_id>"
+PROPOSAL = "/proposals/<id:proposal_id>"
 
 
 def _proposal(proposal_id: int):
@@ -103,7 +103,7 @@ def index():
                            overdue_only=overdue_only, overdue_days=follow_up.OVERDUE_DAYS)
 
 
-@bp.get("/teams/<int(max=2147483647):team_id>/results")
+@bp.get("/teams/<id:team_id>/results")
 def results_book(team_id: int):
     team = team_or_403(permissions.can_view_team)
     return render_template("follow_up/results.html", book=results.book(team, current_user), today=clock.today())

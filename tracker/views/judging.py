@@ -11,7 +11,7 @@ from tracker.services import presentation
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 bp = Blueprint("judging", __name__)
-EVENT = "/events/<int(max=2147483647):event_id>/judge"
+EVENT = "/events/<id:event_id>/judge"
 
 
 def _judged_event(event_id: int):

@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from tracker.formatting import LANGUAGE_COOKIE
-from tracker.views.navigation import home, is_local_path
+from tracker.web.navigation import home, is_local_path
 
 bp = Blueprint("main", __name__)
 

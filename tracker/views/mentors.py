@@ -12,9 +12,9 @@ from tracker.forms.reviews import MentorAssignmentForm, MentoringSessionForm, Ru
 from tracker.models import MentorKind, Stage
 from tracker.services import archive, mentoring, reviews, teams
 from tracker.services.errors import ValidationFailed
-from tracker.views.support import show_reasons, team_or_403
+from tracker.web.support import show_reasons, team_or_403
 
-bp = Blueprint("mentors", __name__, url_prefix="/teams/<int(max=2147483647):team_id>")
+bp = Blueprint("mentors", __name__, url_prefix="/teams/<id:team_id>")
 
 
 @bp.route("/mentors", methods=["GET", "POST"])
@@ -37,7 +37,7 @@ def index(team_id: int):
                            sessions=mentoring.sessions_of(team), action=ActionForm())
 
 
-@bp.post("/mentors/<int(max=2147483647):assignment_id>/remove")
+@bp.post("/mentors/<id:assignment_id>/remove")
 def unmatch(team_id: int, assignment_id: int):
     team = team_or_403(lambda user, _team: permissions.can_manage_mentors(user))
     if not ActionForm().validate_on_submit():

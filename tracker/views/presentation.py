@@ -20,11 +20,11 @@ from tracker.forms.presentation import (
 )
 from tracker.services import accounts, presentation, selection
 from tracker.services.errors import ValidationFailed
-from tracker.views.support import attempt, flash_form_errors, flash_reasons, show_reasons, team_or_403
+from tracker.web.support import attempt, flash_form_errors, flash_reasons, show_reasons, team_or_403
 
 bp = Blueprint("presentation", __name__)
-EVENT = "/events/<int(max=2147483647):event_id>"
-SLOT = EVENT + "/slots/<int(max=2147483647):slot_id>"
+EVENT = "/events/<id:event_id>"
+SLOT = EVENT + "/slots/<id:slot_id>"
 
 
 def _managed_event(event_id: int):
@@ -38,7 +38,7 @@ def _back(event):
     return redirect(url_for("presentation.manage", team_id=event.team_id))
 
 
-@bp.route("/teams/<int(max=2147483647):team_id>/event", methods=["GET", "POST"])
+@bp.route("/teams/<id:team_id>/event", methods=["GET", "POST"])
 def manage(team_id: int):
     team = team_or_403(permissions.can_manage_event)
     event = presentation.event_of(team)
@@ -151,7 +151,7 @@ def add_external_judge(event_id: int):
     return _back(event)
 
 
-@bp.post(EVENT + "/judges/<int(max=2147483647):judge_id>/remove")
+@bp.post(EVENT + "/judges/<id:judge_id>/remove")
 def remove_judge(event_id: int, judge_id: int):
     event = _managed_event(event_id)
     attempt(lambda: presentation.remove_judge(event, judge_id, actor=current_user))

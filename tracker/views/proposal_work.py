@@ -11,7 +11,7 @@ from tracker.formatting import label, subcommittee_name
 from tracker.forms.proposals import CarryOverForm, CommentForm, IdeaForm, MoveForm, ProposalForm
 from tracker.services import archive, discussion, editing, ideas, workflow
 from tracker.services.errors import ValidationFailed
-from tracker.views.support import show_reasons, visible_proposal
+from tracker.web.support import show_reasons, visible_proposal
 
 bp = Blueprint("proposal_work", __name__, url_prefix="/proposals")
 
@@ -43,7 +43,7 @@ def _proposal_or_404(proposal_id: int):
     return visible_proposal(proposal_id)
 
 
-@bp.route("/<int(max=2147483647):proposal_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:proposal_id>/edit", methods=["GET", "POST"])
 def edit(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     if not permissions.can_edit_proposal(current_user, proposal):
@@ -112,7 +112,7 @@ def _draft_from(form: ProposalForm, current_authors: list[int]) -> editing.Propo
                     for r in form.references])
 
 
-@bp.post("/<int(max=2147483647):proposal_id>/move/<action>")
+@bp.post("/<id:proposal_id>/move/<action>")
 def move(proposal_id: int, action: str):
     proposal = _proposal_or_404(proposal_id)
     form = MoveForm()
@@ -129,7 +129,7 @@ def move(proposal_id: int, action: str):
     return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 
-@bp.post("/<int(max=2147483647):proposal_id>/comments")
+@bp.post("/<id:proposal_id>/comments")
 def comment(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     form = CommentForm()
@@ -148,7 +148,7 @@ def comment(proposal_id: int):
     return redirect(url_for("proposals.detail", proposal_id=proposal.id, _anchor="comments"))
 
 
-@bp.post("/<int(max=2147483647):proposal_id>/carry-over")
+@bp.post("/<id:proposal_id>/carry-over")
 def carry_over(proposal_id: int):
     proposal = _proposal_or_404(proposal_id)
     if not permissions.can_carry_over(current_user, proposal):

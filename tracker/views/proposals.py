@@ -4,11 +4,12 @@ from flask_login import current_user
 from wtforms import SelectChoice
 
 from tracker import permissions
-from tracker.forms.proposals import MAX_ID, CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
+from tracker.forms.fields import MAX_ID
+from tracker.forms.proposals import CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
 from tracker.services import archive, exports, ideas, mentoring, reviews, similar, workflow
 from tracker.views import follow_up as follow_up_views
-from tracker.views.downloads import spreadsheet
-from tracker.views.support import visible_proposal
+from tracker.web.downloads import spreadsheet
+from tracker.web.support import visible_proposal
 
 bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 
@@ -40,7 +41,7 @@ def export(fmt: str):
     return spreadsheet(exports.proposals_file(filters, current_user, fmt), fmt, "proposals")
 
 
-@bp.get("/<int(max=2147483647):proposal_id>")
+@bp.get("/<id:proposal_id>")
 def detail(proposal_id: int):
     page = archive.proposal_page(proposal_id)
     proposal = page.proposal

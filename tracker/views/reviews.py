@@ -10,7 +10,7 @@ from tracker.forms.reviews import review_form_for
 from tracker.models import Recommendation
 from tracker.services import mentoring, reviews
 from tracker.services.errors import ValidationFailed
-from tracker.views.support import show_reasons, visible_proposal
+from tracker.web.support import show_reasons, visible_proposal
 
 bp = Blueprint("reviews", __name__, url_prefix="/reviews")
 
@@ -27,7 +27,7 @@ def index():
     return render_template("reviews/queue.html", waiting=waiting, done=done, total=total)
 
 
-@bp.route("/proposals/<int(max=2147483647):proposal_id>", methods=["GET", "POST"])
+@bp.route("/proposals/<id:proposal_id>", methods=["GET", "POST"])
 def review(proposal_id: int):
     proposal = visible_proposal(proposal_id)
     if not permissions.can_review(current_user, proposal):

@@ -13,7 +13,7 @@ def index():
     return render_template("teams/index.html", summaries=archive.team_summaries(current_user))
 
 
-@bp.get("/<int(max=2147483647):team_id>")
+@bp.get("/<id:team_id>")
 def detail(team_id: int):
     page = archive.team_page(team_id)
     if not permissions.can_view_team(current_user, page.team):

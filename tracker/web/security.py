@@ -8,11 +8,11 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from tracker import permissions
 from tracker.extensions import login_manager
 from tracker.services import accounts
-from tracker.views.auth import SESSION_ID
 
 # calendar.feed: calendar apps cannot sign in; the secret token in its address is the key.
 PUBLIC_ENDPOINTS = {"auth.login", "main.health", "main.set_language", "static", "calendar.feed"}
 PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password", "auth.logout", "main.set_language", "static"}
+SESSION_ID = "sid"  # in the session cookie: the signed-in browser's row (services.accounts.start_session)
 # What an external judge's limited account (no role) may open: its own sign-in, password and the judging pages.
 JUDGE_ENDPOINTS = {"main.index", "auth.change_password", "auth.logout", "auth.account", "auth.sign_out_everywhere",
                    "judging.index", "judging.sheet_list", "judging.sheet", "judging.save_field"}
