@@ -20,7 +20,8 @@ from tracker.models import (
     Comment, Membership, MentorAssignment, MentorKind, Proposal, ProposalAuthor, ProposalRevision,
     Recommendation, Review, ReviewScore, Role, Stage, StageChange, TeamStatus, User, UserRole,
 )
-from tracker.services import accounts, reviews, teams, text_index
+from tracker.services import accounts, reviews, teams
+from tracker.services.proposals import text_index
 
 PASSWORD = "bench-password-1"
 MANAGER_ID = "bench-manager"

@@ -26,7 +26,8 @@ import sqlalchemy as sa  # noqa: E402
 from tracker import create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import MentorKind, Proposal, ProposalRevision, Role, Stage, StageChange  # noqa: E402
-from tracker.services import accounts, board, editing, ideas, reviews, teams, workflow  # noqa: E402
+from tracker.services import accounts, board, reviews, teams, workflow  # noqa: E402
+from tracker.services.proposals import editing, new_ideas  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PASSWORD = "reliable-password-1"
@@ -129,7 +130,7 @@ def seed(db_url: str, instance: Path, *, members: int = 12, mentors: int = 4, ma
             sub = subs[n % 2]
             authors = [u for u in made["member"] if subcommittee_of[u.staff_id] == sub.id]
             author = authors[n % len(authors)]
-            proposal = ideas.log_idea(team, title=f"신뢰성 제안 {n}", summary=f"요약 {n}", subcommittee_id=sub.id,
+            proposal = new_ideas.log_idea(team, title=f"신뢰성 제안 {n}", summary=f"요약 {n}", subcommittee_id=sub.id,
                                       actor=author)
             draft = editing.draft_of(proposal)
             draft.problem, draft.proposal_text = f"현황 {n}", f"제안 내용 {n}"

@@ -12,7 +12,7 @@ from alembic import op
 import sqlalchemy as sa
 
 from tracker.models.search import POSTGRESQL_DDL, SQLITE_DDL, SQLITE_DROP
-from tracker.services.text_index import SEARCHED_FIELDS, SIMILAR_FIELDS, grams
+from tracker.services.proposals.text_index import SEARCHED_FIELDS, SIMILAR_FIELDS, grams
 
 
 # revision identifiers, used by Alembic.

@@ -17,7 +17,8 @@ from tracker.models import (
     Stage,
     StageChange,
 )
-from tracker.services import presentation, reviews, text_index
+from tracker.services import presentation, reviews
+from tracker.services.proposals import text_index
 from tracker.services import teams as team_service
 
 PEOPLE = ("author", "sub_member", "team_member", "mentor", "other_mentor", "manager", "liaison", "outsider")

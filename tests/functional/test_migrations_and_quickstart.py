@@ -19,7 +19,8 @@ from tracker.extensions import db
 from tracker.importers.programme import load_programme
 from tracker.models import Activity, ActivityKind, Proposal, ProposalAuthor, Role, Stage, StageChange
 from tracker.models.search import described_by_models
-from tracker.services import accounts, text_index
+from tracker.services import accounts
+from tracker.services.proposals import text_index
 from tracker.services import teams as team_service
 
 ROOT = Path(__file__).resolve().parents[2]

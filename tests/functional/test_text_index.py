@@ -12,7 +12,7 @@ from tests.helpers import text_of
 from tracker.extensions import db
 from tracker.importers import import_ideas
 from tracker.models import Proposal, Stage
-from tracker.services import archive, similar
+from tracker.services.proposals import queries, similar
 from tracker.services.text_match import contains
 
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
@@ -86,10 +86,10 @@ def test_the_index_finds_what_reading_every_text_finds(app, cohort, query):
         cohort.proposal(Stage.IDEA, title=title, summary=summary, problem=problem, source_key=f"s-{n}")
     for who in ("author", "outsider", "manager"):
         viewer = cohort.people[who]
-        by_index = archive.proposal_list(archive.ProposalFilter(text=query), 1, 100, viewer)
+        by_index = queries.proposal_list(queries.ProposalFilter(text=query), 1, 100, viewer)
         scanned = db.session.scalars(sa.select(Proposal.id).where(*(
-            sa.or_(*(contains(column, word) for column in archive.SEARCHED_COLUMNS)) for word in query.split()),
-            archive.permissions.visible_proposals(viewer)).order_by(Proposal.id)).all()
+            sa.or_(*(contains(column, word) for column in queries.SEARCHED_COLUMNS)) for word in query.split()),
+            queries.permissions.visible_proposals(viewer)).order_by(Proposal.id)).all()
         assert sorted(p.id for p in by_index.items) == scanned and by_index.total == len(scanned)
 
 

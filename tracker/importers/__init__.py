@@ -14,9 +14,9 @@ from tracker.importers.mapping import map_row, resolve_headers
 from tracker.importers.readers import read_table
 from tracker.importers.records import FileProblem, IdeaRecord, ImportReport, RowError
 from tracker.models import Proposal, Stage, Team
-from tracker.services import proposals as proposal_service
 from tracker.services import teams as team_service
-from tracker.services import text_index
+from tracker.services.proposals import imports as proposal_service
+from tracker.services.proposals import text_index
 from tracker.vocabulary import normalise_label
 
 __all__ = ["import_ideas", "import_file", "ImportReport", "RowError"]

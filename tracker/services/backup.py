@@ -19,8 +19,8 @@ from flask_babel import gettext as _
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import ProposalGram, ProposalText
-from tracker.services import text_index
 from tracker.services.errors import DomainError
+from tracker.services.proposals import text_index
 
 FORMAT = "policy-idea-tracker-backup"
 FORMAT_VERSION = 1

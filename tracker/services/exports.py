@@ -4,16 +4,16 @@ from pathlib import Path
 
 from tracker.exporters.writers import WRITERS, rows_of
 from tracker.models import Team
-from tracker.services import archive
+from tracker.services.proposals import queries
 
 
-def proposals_file(filters: archive.ProposalFilter, viewer, fmt: str) -> bytes:
-    return WRITERS[fmt](rows_of(archive.matching_query(filters, viewer)))
+def proposals_file(filters: queries.ProposalFilter, viewer, fmt: str) -> bytes:
+    return WRITERS[fmt](rows_of(queries.matching_query(filters, viewer)))
 
 
 def export_ideas(path: str | Path, fmt: str, team: Team | None = None) -> int:
     """Write the archive (or one team's proposals) to ``path`` as ``fmt`` (csv, json, xlsx);
     returns the number of records."""
-    rows = rows_of(archive.export_query(team))
+    rows = rows_of(queries.export_query(team))
     Path(path).write_bytes(WRITERS[fmt](rows))
     return len(rows)

@@ -7,13 +7,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker import permissions
 from tracker.extensions import db
 from tracker.models import Activity, PresentationEvent, Proposal, ProposalAuthor, Team, User
-from tracker.services import archive, follow_up, presentation, selection
+from tracker.services import follow_up, presentation, selection, teams
 
 
 @dataclass
 class ResultsBook:
     team: Team
-    page: archive.TeamPage
+    page: teams.TeamPage
     activities: list[Activity]
     proposals: list[Proposal]
     event: PresentationEvent | None
@@ -33,6 +33,6 @@ def book(team: Team, viewer: User) -> ResultsBook:
     event = presentation.event_of(team)
     shown = event is not None and permissions.can_see_ranking(viewer, event)
     ranking = [r for r in selection.ranking(event) if permissions.can_view_proposal(viewer, r.proposal)] if shown else []
-    return ResultsBook(team=team, page=archive.team_page(team.id), activities=list(activities),
+    return ResultsBook(team=team, page=teams.team_page(team.id), activities=list(activities),
                        proposals=list(proposals), event=event, ranking=ranking, ranking_shown=shown,
                        follow_up=follow_up.follow_up_rows(permissions.visible_proposals(viewer), team_id=team.id))

@@ -8,8 +8,9 @@ from tracker import charts, clock, permissions
 from tracker.extensions import db
 from tracker.formatting import kdate_short, label, subcommittee_name
 from tracker.forms.board import BoardFilterForm, CardMoveForm
-from tracker.services import archive, board, exports, workflow
+from tracker.services import board, exports, workflow
 from tracker.services.errors import ValidationFailed
+from tracker.services.proposals import queries
 from tracker.web.downloads import spreadsheet
 from tracker.web.navigation import is_local_path
 from tracker.web.support import team_or_403
@@ -58,7 +59,7 @@ def move(team_id: int):
     form = CardMoveForm()
     if not form.validate_on_submit():
         abort(400)
-    proposal = archive.proposal_page(form.proposal_id.data).proposal
+    proposal = queries.proposal_page(form.proposal_id.data).proposal
     if proposal.team_id != team.id:
         abort(404)
     try:
@@ -78,7 +79,7 @@ def export(team_id: int, fmt: str):
     team = team_or_403(permissions.can_view_team)
     subcommittee = request.args.get("subcommittee", type=int)
     subcommittee = subcommittee if subcommittee in {s.id for s in team.subcommittees} else None
-    filters = archive.ProposalFilter(team_id=team.id, subcommittee_id=subcommittee, sort="stage")
+    filters = queries.ProposalFilter(team_id=team.id, subcommittee_id=subcommittee, sort="stage")
     return spreadsheet(exports.proposals_file(filters, current_user, fmt), fmt, f"board-{team.cohort}")
 
 

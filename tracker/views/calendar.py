@@ -14,7 +14,7 @@ from tracker.forms.accounts import ActionForm
 from tracker.forms.calendar import ActivityForm
 from tracker.forms.fields import FIRST_YEAR, LAST_YEAR
 from tracker.models import ActivityKind, Stage
-from tracker.services import archive, calendar
+from tracker.services import calendar, teams
 from tracker.services.errors import NotFound, ValidationFailed
 from tracker.web.support import show_reasons, team_or_403
 
@@ -89,7 +89,7 @@ def _form(team, activity=None) -> ActivityForm:
     form.kind.choices = [SelectChoice(k.value, label(k)) for k in ActivityKind]
     form.subcommittees.choices = [SelectChoice(s.id, subcommittee_name(s)) for s in team.subcommittees]
     form.attendees.choices = [SelectChoice(u.id, u.name) for u in calendar.attendee_choices(team)]
-    form.proposals.choices = [SelectChoice(pid, title) for pid, title in archive.team_proposal_choices(
+    form.proposals.choices = [SelectChoice(pid, title) for pid, title in teams.team_proposal_choices(
         team.id, current_user, exclude_stages=(Stage.WITHDRAWN,))]
     return form
 

@@ -10,7 +10,7 @@ from tracker.formatting import label, subcommittee_name
 from tracker.forms.accounts import ActionForm
 from tracker.forms.reviews import MentorAssignmentForm, MentoringSessionForm, RubricForm
 from tracker.models import MentorKind, Stage
-from tracker.services import archive, mentoring, reviews, teams
+from tracker.services import mentoring, reviews, teams
 from tracker.services.errors import ValidationFailed
 from tracker.web.support import show_reasons, team_or_403
 
@@ -85,7 +85,7 @@ def new_session(team_id: int):
                                  or permissions.is_manager(current_user)]
     form.mentor.choices = [SelectChoice(load.mentor.id, load.mentor.name) for load in loads
                            if permissions.is_manager(current_user) or load.mentor.id == current_user.id]
-    proposals = archive.team_proposal_choices(team.id, current_user, exclude_stages=(Stage.WITHDRAWN,))
+    proposals = teams.team_proposal_choices(team.id, current_user, exclude_stages=(Stage.WITHDRAWN,))
     form.proposals.choices = [SelectChoice(pid, title) for pid, title in proposals]
     if form.validate_on_submit():
         try:

@@ -9,8 +9,9 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.formatting import label, subcommittee_name
 from tracker.forms.proposals import CarryOverForm, CommentForm, IdeaForm, MoveForm, ProposalForm
-from tracker.services import archive, discussion, editing, ideas, workflow
+from tracker.services import teams, workflow
 from tracker.services.errors import ValidationFailed
+from tracker.services.proposals import comments, editing, new_ideas
 from tracker.web.support import show_reasons, visible_proposal
 
 bp = Blueprint("proposal_work", __name__, url_prefix="/proposals")
@@ -18,7 +19,7 @@ bp = Blueprint("proposal_work", __name__, url_prefix="/proposals")
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    teams = ideas.teams_for_new_ideas(current_user)
+    teams = new_ideas.teams_for_new_ideas(current_user)
     if not teams:
         abort(403)
     form = IdeaForm(team=request.args.get("team", type=int))
@@ -28,7 +29,7 @@ def new():
         if team is None:
             abort(403)
         try:
-            proposal = ideas.log_idea(team, title=form.title.data, summary=form.summary.data,
+            proposal = new_ideas.log_idea(team, title=form.title.data, summary=form.summary.data,
                                       subcommittee_id=form.subcommittee.data, actor=current_user)
         except ValidationFailed as failure:
             show_reasons(form, failure)
@@ -51,7 +52,7 @@ def edit(proposal_id: int):
     draft = editing.draft_of(proposal)
     form = ProposalForm(obj=draft, version=proposal.version)
     form.subcommittee_id.choices = [SelectChoice("", "–")] + [SelectChoice(s.id, subcommittee_name(s)) for s in proposal.team.subcommittees]
-    form.coauthor_ids.choices = [SelectChoice(uid, name) for uid, name in archive.team_member_choices(proposal.team_id)]
+    form.coauthor_ids.choices = [SelectChoice(uid, name) for uid, name in teams.team_member_choices(proposal.team_id)]
     if request.method == "GET" and draft.references and len(form.references) < form.references.max_entries:
         form.references.append_entry()  # one empty row for a new case (min_entries gives it when none)
     conflicts = []
@@ -137,7 +138,7 @@ def comment(proposal_id: int):
         abort(403)
     if form.validate_on_submit():
         try:
-            discussion.add_comment(proposal, form.body.data, actor=current_user)
+            comments.add_comment(proposal, form.body.data, actor=current_user)
         except ValidationFailed as failure:
             flash(failure.reasons[0][1], "error")
         else:
@@ -154,12 +155,12 @@ def carry_over(proposal_id: int):
     if not permissions.can_carry_over(current_user, proposal):
         abort(403)
     form = CarryOverForm()
-    teams = {t.id: t for t in ideas.teams_for_new_ideas(current_user)}
+    teams = {t.id: t for t in new_ideas.teams_for_new_ideas(current_user)}
     form.team.choices = [SelectChoice(t.id, t.name) for t in teams.values()]
     if not form.validate_on_submit() or form.team.data not in teams:
         abort(400)
     try:
-        copy = ideas.carry_over(proposal, teams[form.team.data], actor=current_user)
+        copy = new_ideas.carry_over(proposal, teams[form.team.data], actor=current_user)
     except ValidationFailed as failure:
         flash(failure.reasons[0][1], "error")
         return redirect(url_for("proposals.detail", proposal_id=proposal.id))

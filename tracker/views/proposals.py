@@ -6,7 +6,8 @@ from wtforms import SelectChoice
 from tracker import permissions
 from tracker.forms.fields import MAX_ID
 from tracker.forms.proposals import CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
-from tracker.services import archive, exports, ideas, mentoring, reviews, similar, workflow
+from tracker.services import exports, mentoring, reviews, teams, workflow
+from tracker.services.proposals import new_ideas, queries, similar
 from tracker.views import follow_up as follow_up_views
 from tracker.web.downloads import spreadsheet
 from tracker.web.support import visible_proposal
@@ -17,21 +18,20 @@ bp = Blueprint("proposals", __name__, url_prefix="/proposals")
 @bp.get("/")
 def index():
     form, filters = _filters()
-    result = archive.proposal_list(filters, form.page.data or 1,
+    result = queries.proposal_list(filters, form.page.data or 1,
                                    current_app.config["PROPOSALS_PER_PAGE"], current_user)
-    teams = archive.teams_with_subcommittees(current_user)
     return render_template("proposals/index.html", form=form, filters=filters, result=result,
-                           teams=teams, sorts=list(archive.SORTS))
+                           teams=teams.teams_with_subcommittees(current_user), sorts=list(queries.SORTS))
 
 
-def _filters() -> tuple[ProposalFilterForm, archive.ProposalFilter]:
+def _filters() -> tuple[ProposalFilterForm, queries.ProposalFilter]:
     form = ProposalFilterForm(request.args)
     form.validate()
-    return form, archive.ProposalFilter(
+    return form, queries.ProposalFilter(
         team_id=form.team.data, subcommittee_id=form.subcommittee.data, stage=form.stage_value(),
         text=(form.q.data or "").strip() or None, department=(form.department.data or "").strip() or None,
         author=(form.author.data or "").strip() or None,
-        sort=form.sort.data if form.sort.data in archive.SORTS else "team")
+        sort=form.sort.data if form.sort.data in queries.SORTS else "team")
 
 
 @bp.get("/export.<any(xlsx, csv):fmt>")
@@ -43,12 +43,12 @@ def export(fmt: str):
 
 @bp.get("/<id:proposal_id>")
 def detail(proposal_id: int):
-    page = archive.proposal_page(proposal_id)
+    page = queries.proposal_page(proposal_id)
     proposal = page.proposal
     if not permissions.can_view_proposal(current_user, proposal):
         abort(404)
     newest_first = request.args.get("order") == "newest"
-    carry_targets = [t for t in ideas.teams_for_new_ideas(current_user)
+    carry_targets = [t for t in new_ideas.teams_for_new_ideas(current_user)
                      if permissions.can_carry_over(current_user, proposal, t)]
     carry_form = CarryOverForm()
     carry_form.team.choices = [SelectChoice(t.id, t.name) for t in carry_targets]

@@ -5,14 +5,15 @@ from flask_login import current_user
 
 from tracker import permissions
 from tracker.extensions import db
-from tracker.services import archive
+from tracker.services import teams
 from tracker.services.errors import ValidationFailed
+from tracker.services.proposals import queries
 
 
 def team_or_403(rule):
     """The team of the URL's ``team_id``; 403 unless ``rule(person, team)`` holds, 404 if there is
     none or the person may not see it (what one may not see does not exist for them)."""
-    team = archive.get_team(request.view_args["team_id"])
+    team = teams.get_team(request.view_args["team_id"])
     if not rule(current_user, team):
         abort(403 if permissions.can_view_team(current_user, team) else 404)
     return team
@@ -20,7 +21,7 @@ def team_or_403(rule):
 
 def visible_proposal(proposal_id: int):
     """The proposal, with what its page shows; 404 when there is none or the person may not see it."""
-    proposal = archive.proposal_page(proposal_id).proposal
+    proposal = queries.proposal_page(proposal_id).proposal
     if not permissions.can_view_proposal(current_user, proposal):
         abort(404)
     return proposal

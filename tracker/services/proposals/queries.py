@@ -1,4 +1,4 @@
-"""Read side of the archive: what the team and proposal pages show, in a fixed number of queries."""
+"""The proposal list (filters, search, sorting, pages) and a proposal's page, in a fixed number of queries."""
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -6,42 +6,10 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import permissions
 from tracker.extensions import db
-from tracker.models import (
-    Comment,
-    MentorAssignment,
-    Membership,
-    Proposal,
-    ProposalAuthor,
-    ProposalRevision,
-    Stage,
-    StageChange,
-    Subcommittee,
-    Team,
-    User,
-)
-from tracker.services import text_index
+from tracker.models import Comment, Proposal, ProposalAuthor, ProposalRevision, Stage, StageChange, Team, User
 from tracker.services.errors import NotFound
+from tracker.services.proposals import text_index
 from tracker.services.text_match import contains
-
-
-@dataclass
-class TeamSummary:
-    team: Team
-    proposal_count: int
-    stage_counts: dict[Stage, int]
-
-
-@dataclass
-class TeamPage:
-    team: Team
-    subcommittee_counts: dict[int | None, int]
-    stage_counts: dict[Stage, int]
-    memberships: list[Membership]
-    mentor_assignments: list[MentorAssignment]
-
-    @property
-    def proposal_count(self) -> int:
-        return sum(self.stage_counts.values())
 
 
 @dataclass(frozen=True)
@@ -110,74 +78,6 @@ class ProposalPage:
         entries = sorted([*self.stage_changes, *self.revisions],
                          key=lambda e: (e.created_at, isinstance(e, ProposalRevision), e.id))
         return entries[::-1] if newest_first else entries
-
-
-def _stage_counts(team_id: int | None = None) -> dict[tuple[int, Stage], int]:
-    query = sa.select(Proposal.team_id, Proposal.stage, sa.func.count()).group_by(
-        Proposal.team_id, Proposal.stage)
-    if team_id is not None:
-        query = query.where(Proposal.team_id == team_id)
-    return {(team, stage): count for team, stage, count in db.session.execute(query)}
-
-
-def team_summaries(viewer) -> list[TeamSummary]:
-    """The teams this person may see, with their proposal counts by stage."""
-    teams = db.session.scalars(sa.select(Team).where(permissions.visible_teams(viewer))
-                               .order_by(Team.cohort.desc(), Team.name)).all()
-    counts = _stage_counts()
-    summaries = []
-    for team in teams:
-        by_stage = {stage: n for (team_id, stage), n in counts.items() if team_id == team.id}
-        summaries.append(TeamSummary(team, sum(by_stage.values()), by_stage))
-    return summaries
-
-
-def teams_with_subcommittees(viewer) -> list[Team]:
-    return list(db.session.scalars(
-        sa.select(Team).where(permissions.visible_teams(viewer)).options(selectinload(Team.subcommittees))
-        .order_by(Team.cohort.desc(), Team.name)))
-
-
-def get_team(team_id: int) -> Team:
-    team = db.session.scalars(
-        sa.select(Team).where(Team.id == team_id).options(joinedload(Team.subcommittees))).unique().one_or_none()
-    if team is None:
-        raise NotFound(team_id)
-    return team
-
-
-def team_member_choices(team_id: int) -> list[tuple[int, str]]:
-    """The team's members as (account id, name), for choosing co-authors."""
-    return [(user_id, name) for user_id, name in db.session.execute(
-        sa.select(User.id, User.name).join(Membership, Membership.user_id == User.id)
-        .where(Membership.team_id == team_id).order_by(User.name, User.id))]
-
-
-def team_proposal_choices(team_id: int, viewer, exclude_stages=()) -> list[tuple[int, str]]:
-    """The team's proposals this person may see as (id, title), for choosing what an activity discussed."""
-    return [(pid, title) for pid, title in db.session.execute(
-        sa.select(Proposal.id, Proposal.title)
-        .where(Proposal.team_id == team_id, permissions.visible_proposals(viewer),
-               Proposal.stage.not_in(exclude_stages) if exclude_stages else sa.true())
-        .order_by(Proposal.title, Proposal.id))]
-
-
-def team_page(team_id: int) -> TeamPage:
-    team = get_team(team_id)
-    sub_counts = dict(db.session.execute(
-        sa.select(Proposal.subcommittee_id, sa.func.count())
-        .where(Proposal.team_id == team.id).group_by(Proposal.subcommittee_id)).all())
-    memberships = db.session.scalars(
-        sa.select(Membership).where(Membership.team_id == team.id)
-        .options(joinedload(Membership.user), joinedload(Membership.subcommittee))
-        .order_by(Membership.subcommittee_id, Membership.id)).all()
-    mentors = db.session.scalars(
-        sa.select(MentorAssignment).join(MentorAssignment.subcommittee)
-        .where(Subcommittee.team_id == team.id)
-        .options(joinedload(MentorAssignment.user), joinedload(MentorAssignment.subcommittee))
-        .order_by(Subcommittee.position, MentorAssignment.id)).all()
-    stage_counts = {stage: n for (_, stage), n in _stage_counts(team.id).items()}
-    return TeamPage(team, sub_counts, stage_counts, list(memberships), list(mentors))
 
 
 def _list_conditions(filters: ProposalFilter, viewer) -> list:

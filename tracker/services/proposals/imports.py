@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import Proposal, ProposalAuthor, ProposalRevision, Stage, StageChange, Subcommittee, Team, User
-from tracker.services import text_index
+from tracker.services.proposals import text_index
 
 IMPORT_ACTION = "import"
 UNCHANGED = object()  # "leave this as it is", where None would mean "clear it"

@@ -14,8 +14,8 @@ from flask_babel import gettext as _
 from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import Membership, Proposal, ProposalAuthor, ProposalReference, ProposalRevision, User
-from tracker.services import text_index
 from tracker.services.errors import NotAllowed, ValidationFailed
+from tracker.services.proposals import text_index
 
 EDIT_ACTION = "edit"
 TEXT_FIELDS = ("title", "summary", "problem", "proposal_text", "expected_effect", "beneficiaries",

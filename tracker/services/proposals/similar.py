@@ -18,7 +18,7 @@ from flask import current_app
 from tracker import permissions
 from tracker.extensions import db
 from tracker.models import Proposal, ProposalGram, Stage, Team
-from tracker.services.text_index import grams, word_grams, words
+from tracker.services.proposals.text_index import grams, word_grams, words
 
 MAX_PAIRS = 16
 PER_PAIR = 500

@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from tracker import permissions
 from tracker.extensions import db
 from tracker.models import Proposal, ProposalAuthor, ProposalReference, Stage, StageChange, Subcommittee, Team, User
-from tracker.services import text_index
 from tracker.services.errors import NotAllowed, ValidationFailed
+from tracker.services.proposals import text_index
 
 CREATE_ACTION = "create"
 CARRY_OVER_ACTION = "carry_over"
