@@ -155,3 +155,24 @@ def parse_label(enum_cls, text: str):
         if wanted in {normalise_label(n) for n in (member.value, *names)}:
             return member
     return None
+
+
+# The columns of an ideas file, in Korean first (what exports write), then the other names an
+# import accepts for them.
+IDEA_HEADERS: dict[str, tuple[str, ...]] = {
+    "source_key": ("관리번호", "source_key", "id", "key"),
+    "team": ("기수", "team", "팀", "기획단", "cohort"),
+    "subcommittee": ("분과", "subcommittee"),
+    "title": ("제목", "title", "사업명", "제안명"),
+    "summary": ("요약", "summary", "한줄요약", "개요"),
+    "problem": ("현황", "problem", "현황·문제점", "문제점"),
+    "proposal_text": ("제안내용", "proposal", "제안", "proposal_text"),
+    "expected_effect": ("기대효과", "expected_effect", "effect"),
+    "beneficiaries": ("대상", "beneficiaries", "수혜대상"),
+    "budget_krw": ("예산", "budget", "소요예산", "예산(원)", "budget_krw"),
+    "department": ("담당부서", "department", "부서"),
+    "stage": ("단계", "stage", "진행단계", "상태"),
+    "authors": ("제안자", "authors", "author", "작성자"),
+    "notes": ("비고", "notes", "note", "메모"),
+    "created_on": ("등록일", "created_on", "date", "제안일"),
+}

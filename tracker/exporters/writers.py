@@ -13,16 +13,15 @@ from datetime import date
 import sqlalchemy as sa
 import xlsxwriter
 
-from tracker.importers.mapping import HEADER_ALIASES
 from tracker.extensions import db
 from tracker.models import Proposal, ProposalAuthor, Subcommittee, Team, User
-from tracker.vocabulary import STAGE_LABELS
+from tracker.vocabulary import IDEA_HEADERS, STAGE_LABELS
 
 COLUMNS = ("source_key", "team", "subcommittee", "title", "summary", "problem", "proposal_text",
            "expected_effect", "beneficiaries", "budget_krw", "department", "stage", "authors",
            "notes", "created_on")
 _PLAIN = tuple(c for c in COLUMNS if c not in ("team", "subcommittee", "authors"))  # the proposal's own columns
-HEADERS = [HEADER_ALIASES[c][0] for c in COLUMNS]
+HEADERS = [IDEA_HEADERS[c][0] for c in COLUMNS]
 _WIDTHS = {"title": 30, "summary": 40, "problem": 40, "proposal_text": 40, "expected_effect": 40,
            "notes": 30, "team": 16, "subcommittee": 16, "department": 16}
 

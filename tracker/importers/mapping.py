@@ -12,27 +12,10 @@ from flask_babel import gettext as _
 from tracker.importers.cells import cell_text as _text
 from tracker.importers.cells import header_index, match_headers
 from tracker.importers.records import FileProblem, IdeaRecord, RowError
-from tracker.vocabulary import normalise_label, parse_stage
+from tracker.vocabulary import IDEA_HEADERS, normalise_label, parse_stage
 
 # Canonical field -> the header names people use (the first is what exports write).
-HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "source_key": ("관리번호", "source_key", "id", "key"),
-    "team": ("기수", "team", "팀", "기획단", "cohort"),
-    "subcommittee": ("분과", "subcommittee"),
-    "title": ("제목", "title", "사업명", "제안명"),
-    "summary": ("요약", "summary", "한줄요약", "개요"),
-    "problem": ("현황", "problem", "현황·문제점", "문제점"),
-    "proposal_text": ("제안내용", "proposal", "제안", "proposal_text"),
-    "expected_effect": ("기대효과", "expected_effect", "effect"),
-    "beneficiaries": ("대상", "beneficiaries", "수혜대상"),
-    "budget_krw": ("예산", "budget", "소요예산", "예산(원)", "budget_krw"),
-    "department": ("담당부서", "department", "부서"),
-    "stage": ("단계", "stage", "진행단계", "상태"),
-    "authors": ("제안자", "authors", "author", "작성자"),
-    "notes": ("비고", "notes", "note", "메모"),
-    "created_on": ("등록일", "created_on", "date", "제안일"),
-}
-_HEADER_INDEX = header_index(HEADER_ALIASES)
+_HEADER_INDEX = header_index(IDEA_HEADERS)
 
 # Longest text a cell may hold, per field.
 MAX_LENGTHS = {
