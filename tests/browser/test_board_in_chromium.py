@@ -58,3 +58,43 @@ def test_the_board_on_a_phone(browser, live_server, programme, make_account, scr
         screenshot(page, "overview-phone-ko")
     finally:
         context.close()
+
+
+def test_the_whole_funnel_fits_a_desktop_and_the_overview_keeps_words_whole_on_a_phone(
+        browser, live_server, programme, make_account, screenshot):
+    cohort = make_cohort(make_account)
+    for stage in (Stage.IDEA, Stage.SELECTED, Stage.COMPLETED):
+        cohort.proposal(stage, title=f"{stage.value} 제안")
+    desktop = browser.new_context(viewport={"width": 1280, "height": 900})
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page = desktop.new_page()
+        missing = []
+        page.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+        sign_in(page, live_server, cohort.people["manager"])
+        page.goto(live_server + f"/teams/{cohort.team.id}/board")
+        columns = page.locator(".board-column").evaluate_all(
+            "cols => cols.map(c => { const r = c.getBoundingClientRect(); return [r.left, r.right]; })")
+        assert len(columns) == 9 and all(0 <= left and right <= 1280 for left, right in columns)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        assert missing == []  # the page's icon included: no /favicon.ico 404
+        screenshot(page, "board-1280-after")
+
+        small = phone.new_page()
+        sign_in(small, live_server, cohort.people["manager"])
+        small.goto(live_server + "/overview")
+        narrow = small.evaluate("""() => {
+            const probe = document.createElement('span'); probe.textContent = '가나';
+            probe.style.position = 'absolute'; document.querySelector('main').appendChild(probe);
+            const two = probe.getBoundingClientRect().width; probe.remove();
+            return [...document.querySelectorAll('main th, main td')]
+              .filter(cell => /[가-힣]{2}/.test(cell.textContent))
+              .filter(cell => cell.getBoundingClientRect().width < two)
+              .map(cell => cell.textContent.trim());
+        }""")
+        assert narrow == []
+        assert small.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(small, "overview-phone-after")
+    finally:
+        desktop.close()
+        phone.close()
