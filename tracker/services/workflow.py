@@ -131,12 +131,17 @@ MOVES: tuple[Move, ...] = (
 MOVES_BY_ACTION = {move.action: move for move in MOVES}
 
 
+STYLE_ORDER = {"primary": 0, "secondary": 1, "danger": 2}  # the way forward first: a choice's default
+
+
 def allowed_moves(user: User, proposal: Proposal) -> list[Move]:
-    """The moves this person may try on this proposal now (guards are checked when they try)."""
+    """The moves this person may try on this proposal now (guards are checked when they try), the
+    forward ones first: a select offers going on by default, going back or withdrawing by choice."""
     if not permissions.can_move_proposal(user, proposal):
         return []
     relations = permissions.relations(user, proposal)
-    return [m for m in MOVES if proposal.stage in m.sources and m.who & relations]
+    found = [m for m in MOVES if proposal.stage in m.sources and m.who & relations]
+    return sorted(found, key=lambda m: STYLE_ORDER[m.style])
 
 
 def move(proposal: Proposal, action: str, *, actor: User, note: str | None = None, details=None) -> StageChange:
