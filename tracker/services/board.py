@@ -231,13 +231,15 @@ class TimelinePoint:
 
 
 def month_ends(team: Team, today: date | None = None) -> list[date]:
-    """Month ends of the team's year (an active team: the last 12 months up to today)."""
+    """Month ends of the team's own programme year, from its kick-off (or January) to its end (or
+    December), and no later than today; without a year, the last 12 months up to today."""
     today = today or clock.today()
-    if team.status == TeamStatus.ACTIVE:
-        end = today
+    if team.year:
+        start = team.kickoff_on or date(team.year, 1, 1)
+        end = max(start, min(today, team.ends_on or date(team.year, 12, 31)))
     else:
-        end = min(today, team.ends_on or today)
-    start = team.kickoff_on or date(team.year or end.year, 1, 1)
+        end = min(today, team.ends_on or today) if team.status != TeamStatus.ACTIVE else today
+        start = team.kickoff_on or date(end.year, 1, 1)
     months = (end.year - start.year) * 12 + end.month - start.month
     if months > 11:
         start = date(end.year - (end.month <= 11), (end.month - 12) % 12 + 1, 1)
