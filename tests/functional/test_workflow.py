@@ -131,12 +131,12 @@ def test_changes_requested_then_resubmitted_starts_a_new_review_round(app, cohor
 def test_the_one_entry_records_the_department_side_of_a_move(app, cohort):
     """workflow.move is the only way in: a caller that is not a view (the command line, an API)
     gets the hand-off record and the department's decisions as the pages do."""
-    from tracker.services import department_record, follow_up, workflow
+    from tracker.services import department_record, workflow
 
     proposal = cohort.proposal(Stage.SELECTED, title="빈집 청년주택", department="건축과")
     manager, liaison = cohort.people["manager"], cohort.people["liaison"]
     workflow.move(proposal, "hand_off", actor=manager, details=department_record.HandOff(liaison_id=liaison.id))
-    handoff = follow_up.handoff_of(proposal)
+    handoff = department_record.handoff_of(proposal)
     assert (handoff.department, handoff.liaison_id, handoff.shared_on) == ("건축과", liaison.id, clock.today())
     db.session.commit()
     workflow.move(proposal, "adopt", actor=liaison, note="내년 예산 반영",

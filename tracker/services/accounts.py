@@ -59,16 +59,19 @@ def find_by_identifier(identifier: str) -> User | None:
     identifier = normalised_identifier(identifier)
     if not identifier:
         return None
-    found = db.session.scalars(sa.select(User).where(sa.or_(
-        sa.func.lower(User.email) == identifier, sa.func.lower(User.staff_id) == identifier)).limit(2)).all()
+    found = db.session.scalars(sa.select(User).where(_signs_in_with(identifier)).limit(2)).all()
     return found[0] if len(found) == 1 else None
+
+
+def _signs_in_with(identifier: str) -> sa.ColumnElement[bool]:
+    """The accounts whose e-mail or staff ID, in any case, is this (normalised) identifier."""
+    return sa.or_(sa.func.lower(User.email) == identifier, sa.func.lower(User.staff_id) == identifier)
 
 
 def find_any(identifier: str) -> bool:
     """Whether any account signs in with this e-mail or staff ID."""
-    identifier = normalised_identifier(identifier)
-    return db.session.scalar(sa.select(User.id).where(sa.or_(
-        sa.func.lower(User.email) == identifier, sa.func.lower(User.staff_id) == identifier)).limit(1)) is not None
+    return db.session.scalar(sa.select(User.id).where(_signs_in_with(normalised_identifier(identifier)))
+                             .limit(1)) is not None
 
 
 @dataclass(frozen=True)
@@ -137,6 +140,8 @@ def end_session(session_id: str | None) -> None:
 
 def end_every_session(user: User, *, actor: User, address: str | None) -> int:
     """Sign this person out on every browser; returns how many sessions ended."""
+    if not permissions.can_end_sessions(actor, user):
+        raise NotAllowed("only the person or whoever manages their account signs them out everywhere")
     ended = db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id)).rowcount
     audit.record("signed_out_everywhere", actor=actor, subject=user, address=address, detail={"sessions": ended})
     return ended

@@ -11,15 +11,12 @@ from sqlalchemy.orm import joinedload
 from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import FollowUpNote, Handoff, Proposal, Role, Stage, Team, User, UserRole
-from tracker.services import department_record, workflow
+from tracker.services import workflow
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 OVERDUE_DAYS = 90
 FOLLOWED_STAGES = (Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLETED, Stage.DECLINED)
 DECISIONS = ("adopt", "decline", "complete")
-
-
-handoff_of = department_record.handoff_of
 
 
 def liaison_choices() -> list[User]:

@@ -60,7 +60,7 @@ def decide(proposal_id: int):
 
 
 def _handoff_or_403(proposal):
-    handoff = follow_up.handoff_of(proposal)
+    handoff = department_record.handoff_of(proposal)
     if handoff is None or not permissions.can_update_follow_up(current_user, handoff):
         abort(403)
     return handoff
@@ -113,7 +113,7 @@ def panel(proposal) -> dict | None:
     """What the proposal page shows of the follow-up (and the forms this person may use), if anything."""
     if proposal.stage not in follow_up.FOLLOWED_STAGES:
         return None
-    handoff = follow_up.handoff_of(proposal)
+    handoff = department_record.handoff_of(proposal)
     handoff_form = None
     if any(m.action == "hand_off" for m in workflow.allowed_moves(current_user, proposal)):
         handoff_form = HandoffForm(department=proposal.department)

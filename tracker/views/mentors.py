@@ -79,12 +79,13 @@ def new_session(team_id: int):
     team = team_or_403(permissions.can_record_mentoring)
     loads = mentoring.mentor_loads(team)
     form = MentoringSessionForm(mentor=current_user.id if permissions.is_mentor(current_user) else None)
-    # a mentor records their own sessions, in their own subcommittees; a manager anyone's
+    # only the sessions this person may record: a mentor their own, in their own subcommittees
+    recordable = [(load.mentor, a.subcommittee) for load in loads for a in load.assignments
+                  if permissions.can_record_session_of(current_user, load.mentor, a.subcommittee_id)]
+    subcommittee_ids = {sub.id for _mentor, sub in recordable}
     form.subcommittee.choices = [SelectChoice(s.id, subcommittee_name(s)) for s in team.subcommittees
-                                 if permissions.can_record_session_of(current_user, current_user, s.id)
-                                 or permissions.is_manager(current_user)]
-    form.mentor.choices = [SelectChoice(load.mentor.id, load.mentor.name) for load in loads
-                           if permissions.is_manager(current_user) or load.mentor.id == current_user.id]
+                                 if s.id in subcommittee_ids]
+    form.mentor.choices = [SelectChoice(m.id, m.name) for m in dict.fromkeys(m for m, _sub in recordable)]
     proposals = teams.team_proposal_choices(team.id, current_user, exclude_stages=(Stage.WITHDRAWN,))
     form.proposals.choices = [SelectChoice(pid, title) for pid, title in proposals]
     if form.validate_on_submit():

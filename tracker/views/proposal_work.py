@@ -19,13 +19,13 @@ bp = Blueprint("proposal_work", __name__, url_prefix="/proposals")
 
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    teams = new_ideas.teams_for_new_ideas(current_user)
-    if not teams:
+    open_teams = new_ideas.teams_for_new_ideas(current_user)
+    if not open_teams:
         abort(403)
     form = IdeaForm(team=request.args.get("team", type=int))
-    form.team.choices = [SelectChoice(t.id, t.name) for t in teams]
+    form.team.choices = [SelectChoice(t.id, t.name) for t in open_teams]
     if form.validate_on_submit():
-        team = next((t for t in teams if t.id == form.team.data), None)
+        team = next((t for t in open_teams if t.id == form.team.data), None)
         if team is None:
             abort(403)
         try:
@@ -37,7 +37,7 @@ def new():
             db.session.commit()
             flash(_("The idea is saved. Develop it into a full proposal when you are ready."), "info")
             return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-    return render_template("proposals/new.html", form=form, teams=teams)
+    return render_template("proposals/new.html", form=form, teams=open_teams)
 
 
 def _proposal_or_404(proposal_id: int):
@@ -155,12 +155,12 @@ def carry_over(proposal_id: int):
     if not permissions.can_carry_over(current_user, proposal):
         abort(403)
     form = CarryOverForm()
-    teams = {t.id: t for t in new_ideas.teams_for_new_ideas(current_user)}
-    form.team.choices = [SelectChoice(t.id, t.name) for t in teams.values()]
-    if not form.validate_on_submit() or form.team.data not in teams:
+    open_teams = {t.id: t for t in new_ideas.teams_for_new_ideas(current_user)}
+    form.team.choices = [SelectChoice(t.id, t.name) for t in open_teams.values()]
+    if not form.validate_on_submit() or form.team.data not in open_teams:
         abort(400)
     try:
-        copy = new_ideas.carry_over(proposal, teams[form.team.data], actor=current_user)
+        copy = new_ideas.carry_over(proposal, open_teams[form.team.data], actor=current_user)
     except ValidationFailed as failure:
         flash(failure.reasons[0][1], "error")
         return redirect(url_for("proposals.detail", proposal_id=proposal.id))
