@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from tracker.extensions import db
 from tracker.models import (
     Comment, Membership, MentorAssignment, MentorKind, Proposal, ProposalAuthor, ProposalRevision,
-    Recommendation, Review, ReviewScore, Role, Stage, StageChange, TeamStatus, User, UserRole,
+    Recommendation, Review, ReviewScore, Role, Stage, StageChange, TeamStatus, User, UserRole, further,
 )
 from tracker.services import accounts, reviews, teams
 from tracker.services.proposals import text_index
@@ -69,6 +69,13 @@ class Archive:
     @property
     def rows_per_second(self) -> float:
         return self.rows / self.seconds if self.seconds else 0.0
+
+
+def _furthest(path) -> Stage:
+    reached = Stage.IDEA
+    for _from, to, _action in path:
+        reached = further(reached, Stage(to))
+    return reached
 
 
 def _insert(model, rows: list[dict], archive: Archive, *, returning=False) -> list[int]:
@@ -181,7 +188,8 @@ def build_archive(proposals: int, *, seed: int = 11, team_count: int = TEAMS) ->
         "proposal_text": f"{p['topic']}을(를) 위해 {p['place']}에 시범 사업을 제안합니다. " * 4,
         "expected_effect": "시민 만족도 향상, 지역 활성화", "beneficiaries": "시민, 관광객",
         "budget_krw": rng.randint(1, 500) * 1_000_000, "department": rng.choice(DEPARTMENTS),
-        "stage": p["path"][-1][1], "created_on": p["times"][0].date(), "created_at": p["times"][0],
+        "stage": p["path"][-1][1], "furthest_stage": _furthest(p["path"]),
+        "stage_entered_at": p["times"][-1], "created_on": p["times"][0].date(), "created_at": p["times"][0],
         "updated_at": p["times"][-1], "version": 2,
         "review_round": 3 if sum(1 for s in p["path"] if s[2] == "request_changes") > 1 else 2,
     } for p in plans], archive, returning=True)

@@ -16,6 +16,7 @@ from tracker.models import (
     Role,
     Stage,
     StageChange,
+    further,
 )
 from tracker.services import presentation, reviews
 from tracker.services.proposals import text_index
@@ -34,7 +35,8 @@ class Cohort:
     def proposal(self, stage: Stage = Stage.IDEA, **fields) -> Proposal:
         """A youth-subcommittee proposal by ``author``, put in ``stage`` (test set-up only)."""
         proposal = Proposal(team=self.team, subcommittee=self.youth, title=fields.pop("title", "청년 빈집 활용"),
-                            stage=stage, authors=[ProposalAuthor(user=self.people["author"])], **fields)
+                            stage=stage, furthest_stage=further(Stage.IDEA, stage),
+                            authors=[ProposalAuthor(user=self.people["author"])], **fields)
         db.session.add(proposal)
         db.session.add(StageChange(proposal=proposal, to_stage=stage, action="test"))
         db.session.flush()

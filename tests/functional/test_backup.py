@@ -195,8 +195,8 @@ def test_rows_saved_while_the_backup_runs_do_not_make_it_inconsistent(archive, a
                     "INSERT INTO team (name, program_name, cohort, status, required_reviews, created_at) "
                     "VALUES ('소소기획단 9기', '소소기획단', 9, 'active', 1, '2025-01-01') RETURNING id")).scalar()
                 connection.execute(sa.text(
-                    "INSERT INTO proposal (team_id, title, stage, review_round, version, updated_at, created_at) "
-                    "VALUES (:team, '백업 중 제안', 'idea', 1, 1, '2025-01-01', '2025-01-01')"), {"team": team_id})
+                    "INSERT INTO proposal (team_id, title, stage, review_round, version, updated_at, stage_entered_at, "
+                    "created_at) VALUES (:team, '백업 중 제안', 'idea', 1, 1, '2025-01-01', '2025-01-01', '2025-01-01')"), {"team": team_id})
 
     path = tmp_path / "backup.json"
     sa.event.listen(engine, "before_cursor_execute", save_meanwhile)

@@ -16,6 +16,7 @@ from tracker import clock
 from tracker.extensions import db
 from tracker.importers import import_ideas
 from tracker.models import Proposal, Stage
+from tracker.services import workflow
 
 KST = ZoneInfo("Asia/Seoul")
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
@@ -97,6 +98,18 @@ def test_the_overview_shows_where_cohort_1s_projects_are(app, cohort):
     for title in ("조(組)손(孫)도손 프로젝트", "장수의자", "빈집있는교?", "그린레이싱", "2기 선정작"):
         assert title in page
     assert re.search(r"소소기획단 1기 4 (4 ){6}0 0 0 ", page), page[page.index("기수별"):][:400]  # reached idea … selected
+
+
+def test_the_overview_counts_a_proposal_sent_back_or_withdrawn_as_having_reached_its_furthest_stage(app, cohort):
+    manager = cohort.people["manager"]
+    proposal = cohort.proposal(Stage.DEVELOPING, title="되돌아온 제안", **READY)
+    for action in ("submit", "request_changes", "withdraw"):
+        workflow.move(proposal, action, actor=manager, note="사유")
+    db.session.commit()
+    assert (proposal.stage, proposal.furthest_stage) == (Stage.WITHDRAWN, Stage.IN_REVIEW)
+    page = text_of(signed_in(app, manager).get("/overview"))
+    # 2기: one proposal, which reached idea, developing and review, and no further
+    assert re.search(r"소소기획단 2기 1 1 1 1 0 0 0 0 0 0 ", page), page[page.index("기수별"):][:400]
 
 
 def test_the_printable_report_has_the_matrix_charts_and_their_tables(app, cohort):

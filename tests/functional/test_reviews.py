@@ -7,11 +7,12 @@ import sqlalchemy as sa
 
 from tests.helpers import queries_for, text_of
 from tests.functional.cohort import make_cohort, signed_in
+from tracker import clock
 from tracker.extensions import db
 from tracker.models import (
-    Activity, MentorAssignment, Notification, Proposal, Recommendation, Review, Role, Rubric, Stage, StageChange,
+    Activity, MentorAssignment, Notification, Proposal, Recommendation, Review, Role, Rubric, Stage,
 )
-from tracker.services import mentoring, reviews
+from tracker.services import mentoring, reviews, workflow
 from tracker.services.errors import NotAllowed
 from tracker.services import teams as team_service
 
@@ -25,12 +26,8 @@ def cohort(programme, make_account):
 
 
 def submitted(cohort, title="청년 빈집 활용", days_ago=0):
-    proposal = cohort.proposal(Stage.IN_REVIEW, title=title, **READY)
-    entered = db.session.scalar(sa.select(StageChange).where(StageChange.proposal_id == proposal.id))
-    entered.to_stage = Stage.IN_REVIEW
-    entered.created_at = entered.created_at - timedelta(days=days_ago)
-    db.session.commit()
-    return proposal
+    with clock.travel(clock.now() - timedelta(days=days_ago)):
+        return cohort.proposal(Stage.IN_REVIEW, title=title, **READY)
 
 
 def review_data(rubric, scores, recommendation="approve", comment=""):
@@ -58,7 +55,7 @@ def test_a_manager_matches_mentors_and_sees_their_load(app, cohort, make_account
 
 
 def test_the_queue_lists_what_waits_oldest_first_and_apart_what_is_done(app, cohort):
-    newer = submitted(cohort, "새 제안", days_ago=1)
+    submitted(cohort, "새 제안", days_ago=1)
     older = submitted(cohort, "오래된 제안", days_ago=9)
     cohort.proposal(Stage.IN_REVIEW, title="다른 분과 제안", **READY).subcommittee = cohort.culture
     db.session.commit()
@@ -72,6 +69,22 @@ def test_the_queue_lists_what_waits_oldest_first_and_apart_what_is_done(app, coh
     queue = text_of(mentor.get("/reviews/"))
     assert "검토를 기다리는 제안 1건" in queue and "이번 회차에 검토한 제안" in queue
     assert queue.index("새 제안") < queue.index("이번 회차에 검토한 제안") < queue.index("오래된 제안")
+
+
+def test_a_proposal_sent_back_and_resubmitted_waits_from_its_new_submission(app, cohort):
+    manager = cohort.people["manager"]
+    waiting = submitted(cohort, "기다리는 제안", days_ago=5)
+    resent = submitted(cohort, "다시 낸 제안", days_ago=9)
+    with clock.travel(clock.now() - timedelta(days=2)):
+        workflow.move(resent, "request_changes", actor=manager, note="예산 근거 보완")
+    workflow.move(resent, "submit", actor=cohort.people["author"])
+    db.session.commit()
+    queue = text_of(signed_in(app, cohort.people["mentor"]).get("/reviews/"))
+    assert queue.index("기다리는 제안") < queue.index("다시 낸 제안"), queue
+    assert "5일째 대기" in queue and "9일째 대기" not in queue and "0일째 대기" in queue
+    board = text_of(signed_in(app, manager).get(f"/teams/{cohort.team.id}/board"))
+    assert re.search(r"다시 낸 제안 청년‧인구 김민지 이 단계 0일째", board), board
+    assert re.search(r"기다리는 제안 청년‧인구 김민지 이 단계 5일째", board), board
 
 
 def test_a_review_on_the_rubric_and_what_the_authors_see(app, cohort):

@@ -7,12 +7,14 @@ from tracker.models.discussion import Comment, Notification
 from tracker.models.follow_up import FollowUpNote, Handoff
 from tracker.models.people import Role, User, UserRole, UserSession
 from tracker.models.proposal import (
+    FUNNEL,
     Proposal,
     ProposalAuthor,
     ProposalReference,
     ProposalRevision,
     Stage,
     StageChange,
+    further,
 )
 from tracker.models.presentation import EventJudge, JudgeScore, PresentationEvent, PresentationSlot
 from tracker.models.search import ProposalGram, ProposalText
@@ -26,6 +28,7 @@ __all__ = [
     "EventJudge", "JudgeScore", "PresentationEvent", "PresentationSlot",
     "Activity", "ActivityKind", "activity_attendee", "activity_proposal", "activity_subcommittee",
     "Role", "User", "UserRole", "UserSession",
+    "FUNNEL", "further",
     "Proposal", "ProposalAuthor", "ProposalReference", "ProposalRevision", "Stage", "StageChange",
     "ProposalGram", "ProposalText",
     "Recommendation", "Review", "ReviewScore", "Rubric", "RubricCriterion",

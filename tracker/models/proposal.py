@@ -29,6 +29,17 @@ class Stage(enum.StrEnum):
 
 STAGE_TYPE = str_enum(Stage)
 
+# The way a proposal goes when all goes well, from the first idea to a completed project; the
+# other stages (not selected, declined, withdrawn) end the way rather than go along it.
+FUNNEL = (Stage.IDEA, Stage.DEVELOPING, Stage.IN_REVIEW, Stage.SHORTLISTED, Stage.PRESENTED,
+          Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLETED)
+_FUNNEL_STEP = {stage: step for step, stage in enumerate(FUNNEL)}
+
+
+def further(reached: Stage, stage: Stage) -> Stage:
+    """The further along the funnel of the two (a stage off it adds nothing to how far one got)."""
+    return stage if _FUNNEL_STEP.get(stage, -1) > _FUNNEL_STEP.get(reached, -1) else reached
+
 
 class Proposal(CreatedAtMixin, db.Model):
     __table_args__ = (
@@ -37,6 +48,10 @@ class Proposal(CreatedAtMixin, db.Model):
         sa.Index("ix_proposal_team_stage_updated", "team_id", "stage", "updated_at"),
         # the board's subcommittee × stage matrix, counted from the index
         sa.Index("ix_proposal_team_subcommittee_stage", "team_id", "subcommittee_id", "stage"),
+        # the overview's counts of where each cohort's proposals are and how far they got
+        sa.Index("ix_proposal_team_stage_furthest", "team_id", "stage", "furthest_stage"),
+        # the mentors' queues and loads: who waits in review longest
+        sa.Index("ix_proposal_stage_subcommittee_entered", "stage", "subcommittee_id", "stage_entered_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,6 +69,12 @@ class Proposal(CreatedAtMixin, db.Model):
     department: Mapped[str | None] = mapped_column(sa.String(100), index=True)
     notes: Mapped[str | None] = mapped_column(sa.Text)
     stage: Mapped[Stage] = mapped_column(STAGE_TYPE, default=Stage.IDEA, index=True)
+    # How far along the funnel it ever got (kept with every stage change): "how many reached each
+    # stage" is then a count of rows, not a walk through every proposal's history.
+    furthest_stage: Mapped[Stage] = mapped_column(STAGE_TYPE, default=Stage.IDEA, server_default=Stage.IDEA.value)
+    # When it entered the stage it is in (its last StageChange's moment): the board's "days in
+    # this stage" and the mentors' queue, oldest first, read from the row and its index.
+    stage_entered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now)
     created_on: Mapped[date | None]
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
     review_round: Mapped[int] = mapped_column(default=1)
@@ -88,6 +109,12 @@ class Proposal(CreatedAtMixin, db.Model):
     @property
     def author_names(self) -> list[str]:
         return [a.display_name for a in self.authors]
+
+    def enter(self, stage: Stage) -> None:
+        """Move to a stage (the caller records the StageChange)."""
+        self.stage = stage
+        self.stage_entered_at = clock.now()
+        self.furthest_stage = further(self.furthest_stage or Stage.IDEA, stage)
 
 
 # the list's default order (newest cohort first, then the oldest proposal first) read from an index,

@@ -4,20 +4,19 @@ Counts come from GROUP BY queries and each column shows at most ``CARDS_PER_STAG
 longest waiting first), so a page costs the same number of queries for 10 or 10,000 proposals.
 """
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import clock, permissions
 from tracker.extensions import db
-from tracker.models import Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus, User
+from tracker.models import FUNNEL, Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus, User
 from tracker.services.mentoring import MentorLoad, mentor_loads
 
 CARDS_PER_STAGE = 12
 STALLED_LIST = 20
-BOARD_STAGES = (Stage.IDEA, Stage.DEVELOPING, Stage.IN_REVIEW, Stage.SHORTLISTED, Stage.PRESENTED,
-                Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLETED)
+BOARD_STAGES = FUNNEL
 CLOSED_STAGES = (Stage.NOT_SELECTED, Stage.DECLINED, Stage.WITHDRAWN)
 OPEN_STAGES = (Stage.IDEA, Stage.DEVELOPING, Stage.IN_REVIEW, Stage.SHORTLISTED, Stage.PRESENTED)
 OUTCOME_STAGES = (Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLETED, Stage.DECLINED)
@@ -26,13 +25,12 @@ OUTCOME_STAGES = (Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLET
 @dataclass(frozen=True)
 class Card:
     proposal: Proposal
-    since: datetime | None
     reviews_done: int
     stalled: bool
 
     @property
     def days_in_stage(self) -> int:
-        return clock.days_since(self.since)
+        return clock.days_since(self.proposal.stage_entered_at)
 
 
 @dataclass
@@ -72,18 +70,6 @@ class Board:
         return {stage: self.counts[stage] for stage in CLOSED_STAGES if self.counts.get(stage)}
 
 
-def _entered_current_stage(proposal_ids: list[int]) -> dict[int, datetime]:
-    """When each of these proposals entered the stage it is in now."""
-    if not proposal_ids:
-        return {}
-    ids = sorted(set(proposal_ids))
-    # the ids on both sides of the join: PostgreSQL otherwise hashes every proposal to join them
-    return dict(db.session.execute(
-        sa.select(StageChange.proposal_id, sa.func.max(StageChange.created_at))
-        .join(Proposal, sa.and_(Proposal.id == StageChange.proposal_id, StageChange.to_stage == Proposal.stage))
-        .where(StageChange.proposal_id.in_(ids), Proposal.id.in_(ids)).group_by(StageChange.proposal_id)).all())
-
-
 def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_days: int = 14) -> Board:
     conditions = [Proposal.team_id == team.id, permissions.visible_proposals(viewer)]
     if subcommittee_id is not None:
@@ -98,9 +84,6 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
         sa.select(Proposal).where(Proposal.id.in_(_first_of_each_stage(
             [*conditions, Proposal.updated_at < cutoff], OPEN_STAGES, STALLED_LIST)))
         .options(*_card_loading()).order_by(Proposal.updated_at, Proposal.id).limit(STALLED_LIST)).all()
-    entered = _entered_current_stage([p.id for p in (*shown, *stalled_shown)])
-    rows = [(p, entered.get(p.id)) for p in shown]
-    stalled_rows = [(p, entered.get(p.id)) for p in stalled_shown]
     stalled_total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(
         *conditions, Proposal.stage.in_(OPEN_STAGES), Proposal.updated_at < cutoff))
     required = team.required_reviews
@@ -119,15 +102,15 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
         counts[stage] = counts.get(stage, 0) + n
     reviews_done = _reviews_this_round([p.id for p in (*shown, *stalled_shown) if p.stage == Stage.IN_REVIEW])
 
-    def card(proposal, entered):
+    def card(proposal):
         stalled = proposal.stage in OPEN_STAGES and proposal.updated_at < cutoff
-        return Card(proposal, entered, reviews_done.get(proposal.id, 0), stalled)
+        return Card(proposal, reviews_done.get(proposal.id, 0), stalled)
 
     cards = {stage: [] for stage in BOARD_STAGES}
-    for proposal, entered in rows:
-        cards[proposal.stage].append(card(proposal, entered))
+    for proposal in shown:
+        cards[proposal.stage].append(card(proposal))
     return Board(team, subcommittee_id, stalled_days, cards, counts, matrix,
-                 [card(p, entered) for p, entered in stalled_rows], stalled_total, mentor_loads(team),
+                 [card(p) for p in stalled_shown], stalled_total, mentor_loads(team),
                  reviews_waiting=counts.get(Stage.IN_REVIEW, 0) - complete, reviews_complete=complete)
 
 
@@ -189,38 +172,32 @@ def overview(viewer) -> list[TeamOutcome]:
     teams = db.session.scalars(sa.select(Team).where(permissions.visible_teams(viewer))
                                .order_by(Team.cohort.desc(), Team.name)).all()
     reached, now, selected = _outcomes(permissions.visible_proposals(viewer))
-    return [TeamOutcome(t, _at_least(reached.get(t.id, {}), now.get(t.id, {})), now.get(t.id, {}),
-                        selected.get(t.id, [])) for t in teams]
+    return [TeamOutcome(t, reached.get(t.id, {}), now.get(t.id, {}), selected.get(t.id, [])) for t in teams]
 
 
 def _outcomes(visible):
-    reached: dict[int, dict[Stage, int]] = {}
-    for team_id, stage, n in db.session.execute(
-            sa.select(Proposal.team_id, StageChange.to_stage, sa.func.count(sa.distinct(Proposal.id)))
-            .join(StageChange, StageChange.proposal_id == Proposal.id).where(visible)
-            .group_by(Proposal.team_id, StageChange.to_stage)):
-        reached.setdefault(team_id, {})[stage] = n
+    furthest: dict[int, dict[Stage, int]] = {}
     now: dict[int, dict[Stage, int]] = {}
-    for team_id, stage, n in db.session.execute(
-            sa.select(Proposal.team_id, Proposal.stage, sa.func.count(Proposal.id)).where(visible)
-            .group_by(Proposal.team_id, Proposal.stage)):
-        now.setdefault(team_id, {})[stage] = n
+    for team_id, stage, reached, n in db.session.execute(
+            sa.select(Proposal.team_id, Proposal.stage, Proposal.furthest_stage, sa.func.count(Proposal.id))
+            .where(visible).group_by(Proposal.team_id, Proposal.stage, Proposal.furthest_stage)):
+        now.setdefault(team_id, {})[stage] = now.get(team_id, {}).get(stage, 0) + n
+        furthest.setdefault(team_id, {})[reached] = furthest.get(team_id, {}).get(reached, 0) + n
     selected: dict[int, list[Outcome]] = {}
     for row in db.session.execute(
             sa.select(Proposal.team_id, Proposal.id, Proposal.title, Proposal.stage, Proposal.department)
             .where(visible, Proposal.stage.in_(OUTCOME_STAGES))
             .order_by(Proposal.team_id, Proposal.id).limit(500)):
         selected.setdefault(row.team_id, []).append(Outcome(row.id, row.title, row.stage, row.department))
-    return reached, now, selected
+    return {team_id: _reached(counts) for team_id, counts in furthest.items()}, now, selected
 
 
-def _at_least(reached: dict[Stage, int], now: dict[Stage, int]) -> dict[Stage, int]:
-    """Reached counts, where a proposal imported straight into a later stage counts for the earlier ones."""
-    flow = [s for s in BOARD_STAGES]
-    result = {}
-    for index, stage in enumerate(flow):
-        later = sum(now.get(s, 0) for s in flow[index:])
-        result[stage] = max(reached.get(stage, 0), later)
+def _reached(furthest: dict[Stage, int]) -> dict[Stage, int]:
+    """How many reached each stage of the funnel: those whose furthest stage is that one or later."""
+    result, later = {}, 0
+    for stage in reversed(BOARD_STAGES):
+        later += furthest.get(stage, 0)
+        result[stage] = later
     return result
 
 

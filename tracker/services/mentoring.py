@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import (Activity, ActivityKind, MentorAssignment, Proposal, ProposalAuthor, Review, ReviewScore,
-                            Role, RubricCriterion, Stage, StageChange, Subcommittee, Team, TeamStatus, User)
+                            Role, RubricCriterion, Stage, Subcommittee, Team, TeamStatus, User)
 from tracker.services.errors import NotAllowed, NotFound, ValidationFailed
 from tracker.services.reviews import DISAGREEMENT
 
@@ -52,19 +52,11 @@ class Disagreement:
     spread: int
 
 
-def _entered_review_of_row():
-    """When the proposal of the row last entered review: read from its own history (an index seek)."""
-    return (sa.select(sa.func.max(StageChange.created_at))
-            .where(StageChange.proposal_id == Proposal.id, StageChange.to_stage == Stage.IN_REVIEW)
-            .correlate(Proposal).scalar_subquery())
-
-
 def _waiting_proposals(*conditions, limit: int = QUEUE_LENGTH):
     """(id, entered review) of the proposals in review that match, the longest waiting first."""
-    entered = _entered_review_of_row().label("entered")
-    return (sa.select(Proposal.id, entered)
+    return (sa.select(Proposal.id, Proposal.stage_entered_at)
             .where(Proposal.stage == Stage.IN_REVIEW, *conditions)
-            .order_by(entered.asc(), Proposal.id).limit(limit))
+            .order_by(Proposal.stage_entered_at.asc(), Proposal.id).limit(limit))
 
 
 def _shown(rows) -> list[tuple[Proposal, datetime | None]]:
@@ -143,7 +135,7 @@ def mentor_loads(team: Team) -> list[MentorLoad]:
 
 def _waiting_by_mentor(team_id: int) -> dict[int, tuple[int, datetime | None]]:
     own_review = sa.orm.aliased(Review)
-    oldest = sa.func.min(_entered_review_of_row())
+    oldest = sa.func.min(Proposal.stage_entered_at)
     return {user_id: (count, since) for user_id, count, since in db.session.execute(
         sa.select(MentorAssignment.user_id, sa.func.count(Proposal.id), oldest)
         .join(Subcommittee, Subcommittee.id == MentorAssignment.subcommittee_id)

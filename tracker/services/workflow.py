@@ -165,7 +165,7 @@ def move(proposal: Proposal, action: str, *, actor: User, note: str | None = Non
     change = StageChange(proposal=proposal, from_stage=proposal.stage, to_stage=target,
                          action=action, actor=actor, note=note)
     db.session.add(change)
-    proposal.stage = target
+    proposal.enter(target)
     chosen.effect(proposal, change, details)
     _notify(proposal, action, actor)
     db.session.flush()

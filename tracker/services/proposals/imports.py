@@ -10,7 +10,17 @@ import sqlalchemy as sa
 
 from tracker import clock
 from tracker.extensions import db
-from tracker.models import Proposal, ProposalAuthor, ProposalRevision, Stage, StageChange, Subcommittee, Team, User
+from tracker.models import (
+    Proposal,
+    ProposalAuthor,
+    ProposalRevision,
+    Stage,
+    StageChange,
+    Subcommittee,
+    Team,
+    User,
+    further,
+)
 from tracker.services.proposals import text_index
 
 IMPORT_ACTION = "import"
@@ -61,6 +71,7 @@ def create_imported(team: Team, records: list[NewImported], *, actor: User | Non
     if not records:
         return []
     rows = [{"team_id": team.id, "source_key": r.source_key, "stage": r.stage,
+             "furthest_stage": further(Stage.IDEA, r.stage),
              "subcommittee_id": r.subcommittee.id if r.subcommittee else None,
              **{name: r.fields.get(name) for name in EDITABLE_FIELDS}} for r in records]
     keys = [r.source_key for r in records]
@@ -147,7 +158,7 @@ def apply_imported(proposal: Proposal, diff: ImportedDiff, *, actor: User | None
         db.session.add(StageChange(proposal=proposal, from_stage=proposal.stage,
                                    to_stage=diff.new_stage, action=IMPORT_ACTION, actor=actor,
                                    note=note))
-        proposal.stage = diff.new_stage
+        proposal.enter(diff.new_stage)
 
 
 def _subcommittee_name(subcommittee) -> str | None:
