@@ -5,6 +5,7 @@ from tests.browser.conftest import sign_in
 from tests.functional.cohort import make_cohort
 from tracker.extensions import db
 from tracker.models import Stage
+from tracker.services import teams as team_service
 
 pytestmark = pytest.mark.browser
 
@@ -98,3 +99,26 @@ def test_the_whole_funnel_fits_a_desktop_and_the_overview_keeps_words_whole_on_a
     finally:
         desktop.close()
         phone.close()
+
+
+def test_the_results_book_prints_without_the_menu_and_keeps_headings_with_their_tables(
+        browser, live_server, programme, make_account, screenshot):
+    cohort = make_cohort(make_account)
+    archived = team_service.find_team("소소기획단 1기")
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        sign_in(page, live_server, cohort.people["manager"])
+        page.goto(live_server + f"/teams/{archived.id}/results")
+        assert page.locator(".account-menu").is_visible()
+        page.emulate_media(media="print")
+        for hidden in (".account-menu", ".site-header nav", ".lang-switch"):
+            assert not page.locator(hidden).is_visible(), hidden
+        assert cohort.people["manager"].name not in page.locator("body").inner_text()
+        breaks = page.evaluate("[...document.querySelectorAll('main h2, main h3')]"
+                               ".map(h => getComputedStyle(h).breakAfter)")
+        assert breaks and set(breaks) == {"avoid"}, breaks
+        screenshot(page, "results-book-print")
+        assert page.pdf(format="A4")[:4] == b"%PDF"
+    finally:
+        context.close()
