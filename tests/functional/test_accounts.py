@@ -9,7 +9,7 @@ from tracker.models import AuditEvent, Role, User
 
 
 def temporary_password(response) -> str:
-    return re.search(r"<code>([^<]+)</code>", response.get_data(as_text=True))[1]
+    return re.search(r"<code id=\"secret-value\"[^>]*>([^<]+)</code>", response.get_data(as_text=True))[1]
 
 
 def test_a_manager_creates_an_account_that_must_set_its_own_password(app, manager_client):

@@ -71,9 +71,12 @@ def test_a_selected_proposal_is_handed_off_and_its_liaison_records_what_the_depa
     db.session.refresh(handoff)
     assert proposal.stage == Stage.ADOPTED
     assert (handoff.plan, handoff.budget_year, handoff.progress) == ("빈집 10채 리모델링", 2026, 40)
-    assert db.session.scalar(sa.select(sa.func.count(FollowUpNote.id)).where(FollowUpNote.handoff_id == handoff.id)) == 2
+    # the decision's memo is the department's response, said once (not again as a 0 % note)
+    assert handoff.response == "2026년 주거 지원 사업에 반영"
+    assert db.session.scalar(sa.select(sa.func.count(FollowUpNote.id)).where(FollowUpNote.handoff_id == handoff.id)) == 1
     page = text_of(manager.get(f"/proposals/{proposal.id}"))
     assert "설계 용역 착수" in page and "40%" in page and "2026" in page
+    assert "부서 회신 2026년 주거 지원 사업에 반영" in page
 
     liaison.post(f"/proposals/{proposal.id}/decision", data={
         "action": "complete", "note": "준공", "outcome": "청년 12가구 입주"})

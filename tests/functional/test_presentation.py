@@ -1,8 +1,10 @@
 """The presentation event: programme, judges, field-by-field scoring, ranking and selection."""
+import re
 from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from werkzeug.security import check_password_hash
 
 from tests.conftest import PASSWORD
 from tests.functional.cohort import make_cohort, signed_in
@@ -69,11 +71,16 @@ def test_the_manager_sets_up_the_event_and_prints_the_programme(app, cohort):
 
 def test_an_external_judge_gets_an_account_that_ends_after_the_event(app, cohort):
     manager, event, _ = _event(app, cohort, "빈집 청년주택")
-    page = text_of(manager.post(f"/events/{event.id}/judges/external",
-                                data={"name": "외부 심사위원", "email": "judge@example.org"}, follow_redirects=True))
-    assert "임시 비밀번호" in page
+    answer = manager.post(f"/events/{event.id}/judges/external",
+                          data={"name": "외부 심사위원", "email": "judge@example.org"})
+    html, page = answer.get_data(as_text=True), text_of(answer)
     judge = db.session.scalar(sa.select(User).where(User.email == "judge@example.org"))
     assert judge.role_set == set() and judge.access_until == event.held_on + timedelta(days=1)
+    # the password in a box of its own, with a copy button; the last day written the Korean way
+    password = re.search(r'<code id="secret-value"[^>]*>([^<]+)</code>', html).group(1)
+    assert check_password_hash(judge.password_hash, password) and 'data-copy="secret-value"' in html
+    last_day = judge.access_until
+    assert f"{last_day.year}. {last_day.month}. {last_day.day}.까지" in page and "임시 비밀번호" in page
     assert db.session.scalar(sa.select(EventJudge.external).where(EventJudge.user_id == judge.id)) is True
 
     judge.password_hash = db.session.scalar(sa.select(User.password_hash).where(

@@ -47,7 +47,7 @@ def test_a_manager_matches_mentors_and_sees_their_load(app, cohort, make_account
     submitted(cohort, "오래된 제안", days_ago=9)
     submitted(cohort, "새 제안", days_ago=1)
     loads = text_of(manager.get(f"/teams/{cohort.team.id}/mentors"))
-    assert re.search(r"한교수 외부 전문가 · 동국대학교 · 도시재생 청년‧인구 end|한교수 외부 전문가 · 동국대학교 · 도시재생 청년‧인구 종료", loads)
+    assert re.search(r"한교수 외부 전문가 · 동국대학교 · 도시재생 청년‧인구 배정 종료", loads)
     assert re.search(r"최교수 .*? 2 9일", loads) and re.search(r"정선배 .*? 0 –", loads)
     manager.post(f"/teams/{cohort.team.id}/mentors/{assignment.id}/remove")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(MentorAssignment)

@@ -145,7 +145,8 @@ def test_the_one_entry_records_the_department_side_of_a_move(app, cohort):
     db.session.commit()
     db.session.refresh(handoff)
     assert (handoff.plan, handoff.budget_year, handoff.progress, handoff.outcome) == ("2027년 시범사업", 2027, 100, "준공")
-    assert sorted(n.body for n in handoff.notes) == ["내년 예산 반영", "준공"]
+    # the decisions' memos are the response and the outcome (and in the stage history), not progress notes
+    assert handoff.response == "내년 예산 반영" and handoff.notes == []
     with pytest.raises(ValidationFailed):  # the liaison must hold the role
         other = cohort.proposal(Stage.SELECTED, title="다른 선정작", department="건축과")
         workflow.move(other, "hand_off", actor=manager,

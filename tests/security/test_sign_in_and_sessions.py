@@ -246,7 +246,7 @@ def test_a_sign_in_lasts_a_working_day_at_most(app, make_account):
 def test_a_temporary_password_expires_and_says_so(app, manager_client, make_account):
     member = make_account(Role.MEMBER)
     reset = manager_client.post(f"/accounts/{member.id}/reset-password").get_data(as_text=True)
-    temporary = re.search(r'class="secret"><code>([^<]+)</code>', reset)[1]
+    temporary = re.search(r'<code id="secret-value"[^>]*>([^<]+)</code>', reset)[1]
     assert "까지 쓸 수 있습니다" in reset
     with clock.travel(clock.now() + timedelta(hours=73)):
         late = sign_in(app.test_client(), member.staff_id, temporary)

@@ -66,9 +66,12 @@ def record_decision(proposal: Proposal, change: StageChange, details: Decision |
         handoff.plan, handoff.budget_year = _clean(details.plan) or handoff.plan, details.budget_year
     if change.action == "complete":
         handoff.progress, handoff.outcome = 100, _clean(details.outcome) or change.note
+    shown = (handoff.response, handoff.outcome)
     handoff.response = handoff.response or change.note
-    handoff.notes.append(FollowUpNote(author=change.actor, noted_on=clock.today(), body=change.note or "",
-                                      progress=handoff.progress))
+    if change.note and change.note not in shown and change.note != handoff.response:
+        # a later decision's words, kept in the notes (a decision says no per cent: only completion does)
+        handoff.notes.append(FollowUpNote(author=change.actor, noted_on=clock.today(), body=change.note,
+                                          progress=100 if change.action == "complete" else None))
     handoff.updated_at = clock.now()
 
 

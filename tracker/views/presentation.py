@@ -145,10 +145,7 @@ def add_external_judge(event_id: int):
         flash_reasons(failure)
         return _back(event)
     db.session.commit()
-    flash(_("Account for %(name)s (sign-in: %(email)s) with the temporary password %(password)s — hand it over "
-            "now, it is not shown again. The account works until %(day)s.", name=judge.user.name,
-            email=judge.user.email, password=password, day=judge.user.access_until.isoformat()), "info")
-    return _back(event)
+    return render_template("presentation/judge_created.html", event=event, judge=judge, password=password)
 
 
 @bp.post(EVENT + "/judges/<id:judge_id>/remove")
