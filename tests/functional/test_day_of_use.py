@@ -56,3 +56,29 @@ def test_a_cohorts_year_chart_covers_its_own_programme_year(app, cohort):
     report = text_of(signed_in(app, cohort.people["manager"]).get(f"/teams/{cohort.team.id}/report"))
     assert "2025. 2. 28." in report and "2025. 12. 31." in report  # 소소기획단 2기 is 2025's
     assert not re.search(r"2026\. \d+\. \d+\.(?! 기준)", report)  # no month of another year (the date printed aside)
+
+
+def test_a_move_that_cannot_succeed_is_shown_disabled_with_the_reason(app, cohort):
+    proposal = cohort.proposal(Stage.IN_REVIEW, title="검토 없는 제안", **READY)
+    html = signed_in(app, cohort.people["manager"]).get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    shortlist = re.search(r'<button type="button" class="primary" disabled aria-describedby="unmet-shortlist">([^<]+)'
+                          r'</button>\s*<p class="hint" id="unmet-shortlist">([^<]+)</p>', html)
+    assert shortlist and "발표 후보" in shortlist[1], html[html.index("proposal-actions"):][:1500]
+    assert "아직 할 수 없습니다:" in shortlist[2] and "검토" in shortlist[2]
+    assert 'action="/proposals/%d/move/shortlist"' % proposal.id not in html
+    assert f'action="/proposals/{proposal.id}/move/request_changes"' in html  # what can be done stays a button
+
+    cohort.review(proposal)
+    html = signed_in(app, cohort.people["manager"]).get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f'action="/proposals/{proposal.id}/move/shortlist"' in html and "unmet-shortlist" not in html
+
+
+def test_a_mentor_who_approves_is_told_what_happens_next(app, cohort):
+    proposal = cohort.proposal(Stage.IN_REVIEW, title="승인할 제안", **READY)
+    mentor = signed_in(app, cohort.people["mentor"])
+    form = mentor.get(f"/reviews/proposals/{proposal.id}").get_data(as_text=True)
+    scores = {name: "4" for name in re.findall(r'name="(score_\d+)"', form)}
+    page = text_of(mentor.post(f"/reviews/proposals/{proposal.id}", data={
+        **scores, "recommendation": "approve", "comment": "좋습니다"}, follow_redirects=True))
+    assert "검토를 저장했고 제안자에게 알렸습니다" in page
+    assert "운영담당이 발표 후보를 정합니다" in page

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import sqlalchemy as sa
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -51,7 +52,7 @@ def _presentation_day_reached(proposal: Proposal) -> list[str]:
     day = proposal.team.presentation_on
     if day is None or clock.today() < day:
         return [_("It can be marked as presented only on or after the presentation day (%(day)s).",
-                  day=day.isoformat() if day else "–")]
+                  day=format_date(day, "medium") if day else "–")]
     return []
 
 
@@ -142,6 +143,18 @@ def allowed_moves(user: User, proposal: Proposal) -> list[Move]:
     relations = permissions.relations(user, proposal)
     found = [m for m in MOVES if proposal.stage in m.sources and m.who & relations]
     return sorted(found, key=lambda m: STYLE_ORDER[m.style])
+
+
+def unmet_conditions(proposal: Proposal, moves: list[Move]) -> dict[str, list[str]]:
+    """What stands in the way of each of these moves now (its guard's messages), for the moves that
+    take no details: a page shows such a move disabled, with the reason, not a button that fails."""
+    found = {}
+    for chosen in moves:
+        if chosen.prepare is _no_preparation:
+            problems = chosen.guard(proposal)
+            if problems:
+                found[chosen.action] = problems
+    return found
 
 
 def move(proposal: Proposal, action: str, *, actor: User, note: str | None = None, details=None) -> StageChange:

@@ -52,9 +52,10 @@ def detail(proposal_id: int):
                      if permissions.can_carry_over(current_user, proposal, t)]
     carry_form = CarryOverForm()
     carry_form.team.choices = [SelectChoice(t.id, t.name) for t in carry_targets]
+    moves = workflow.allowed_moves(current_user, proposal)
     return render_template(
         "proposals/detail.html", page=page, history=page.history(newest_first), newest_first=newest_first,
-        moves=workflow.allowed_moves(current_user, proposal), move_form=MoveForm(),
+        moves=moves, unmet=workflow.unmet_conditions(proposal, moves), move_form=MoveForm(),
         comment_form=CommentForm(), carry_form=carry_form,
         rounds=reviews.rounds_of(proposal) if permissions.can_view_reviews(current_user, proposal) else [],
         may_review=reviews.may_review(current_user, proposal), sessions=mentoring.sessions_discussing(proposal),

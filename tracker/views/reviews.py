@@ -51,6 +51,9 @@ def review(proposal_id: int):
             return redirect(url_for("proposals.detail", proposal_id=proposal_id, _anchor="reviews"))
         else:
             flash(_("Thank you: your review is saved and the authors are notified."), "info")
+            if form.recommendation.data == Recommendation.APPROVE:
+                flash(_("What happens next: once the round has its reviews, a manager decides which proposals "
+                        "go on the presentation shortlist."), "info")
             return redirect(url_for("reviews.index"))
     db.session.commit()  # a default rubric made on first use
     return render_template("reviews/form.html", proposal=proposal, rubric=rubric, form=form)
