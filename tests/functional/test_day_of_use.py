@@ -6,6 +6,7 @@ import pytest
 from tests.functional.cohort import make_cohort, signed_in
 from tests.helpers import text_of
 from tracker.models import Stage
+from tracker.services import teams as team_service
 
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
 
@@ -82,3 +83,15 @@ def test_a_mentor_who_approves_is_told_what_happens_next(app, cohort):
         **scores, "recommendation": "approve", "comment": "좋습니다"}, follow_redirects=True))
     assert "검토를 저장했고 제안자에게 알렸습니다" in page
     assert "운영담당이 발표 후보를 정합니다" in page
+
+
+def test_cohort_1s_imported_projects_keep_their_own_year(app, cohort):
+    first = team_service.find_team("소소기획단 1기")
+    manager = signed_in(app, cohort.people["manager"])
+    follow_up = text_of(manager.get("/follow-up"))
+    row = follow_up[follow_up.index("빈집있는교?"):][:120]
+    # no follow-up recorded: "기록 없음", not 0 %; its date is its year's end, not the import day, so it is overdue
+    assert "기록 없음" in row and "0%" not in row and "2024. 12. 31." in row and "갱신 지연" in row, row
+    report = text_of(manager.get(f"/teams/{first.id}/report"))
+    table = report[report.index("연중 단계별 제안 수"):]
+    assert re.search(r"2024\. 12\. 31\. 0 0 0 0 0 4 0 0 0", table), table[:600]  # 4 selected by the year's end

@@ -80,7 +80,7 @@ def follow_up_rows(allowed: sa.ColumnElement[bool], *, team_id: int | None = Non
     cutoff = clock.now() - timedelta(days=OVERDUE_DAYS)
     rows = []
     for proposal, handoff in db.session.execute(query).unique():
-        last = handoff.updated_at if handoff else proposal.updated_at
+        last = handoff.updated_at if handoff else proposal.stage_entered_at  # nothing recorded since selection
         still_running = proposal.stage in (Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED)
         rows.append(FollowUpRow(proposal, handoff, last, still_running and last < cutoff))
     return rows

@@ -4,7 +4,7 @@ Imported records enter here through the ``import`` action: the stage is never wr
 matching StageChange, and every field change is kept as a ProposalRevision.
 """
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -70,10 +70,12 @@ def create_imported(team: Team, records: list[NewImported], *, actor: User | Non
     imports in seconds; returns the new proposals' ids in the records' order."""
     if not records:
         return []
+    now = clock.now()
+    entered = [_recorded_moment(r, team, now) for r in records]
     rows = [{"team_id": team.id, "source_key": r.source_key, "stage": r.stage,
-             "furthest_stage": further(Stage.IDEA, r.stage),
+             "furthest_stage": further(Stage.IDEA, r.stage), "stage_entered_at": at,
              "subcommittee_id": r.subcommittee.id if r.subcommittee else None,
-             **{name: r.fields.get(name) for name in EDITABLE_FIELDS}} for r in records]
+             **{name: r.fields.get(name) for name in EDITABLE_FIELDS}} for r, at in zip(records, entered)]
     keys = [r.source_key for r in records]
     if all(keys) and len(set(keys)) == len(keys):
         # one executemany, then the new ids by (team, source key), which is unique: an INSERT with
@@ -91,13 +93,21 @@ def create_imported(team: Team, records: list[NewImported], *, actor: User | Non
     actor_id = actor.id if actor else None
     db.session.execute(sa.insert(StageChange.__table__), [
         {"proposal_id": pid, "from_stage": None, "to_stage": r.stage, "action": IMPORT_ACTION,
-         "actor_id": actor_id, "note": note} for pid, r in zip(ids, records)])
+         "actor_id": actor_id, "note": note, "created_at": at} for pid, r, at in zip(ids, records, entered)])
     authors = [{"proposal_id": pid, "name": name, "position": i}
                for pid, r in zip(ids, records) for i, name in enumerate(r.author_names)]
     if authors:
         db.session.execute(sa.insert(ProposalAuthor.__table__), authors)
     text_index.index_proposals(ids, new=True)
     return ids
+
+
+def _recorded_moment(record: NewImported, team: Team, now: datetime) -> datetime:
+    """When an imported record entered its stage, as far as the record tells: its registration date
+    (등록일), or else the end of its cohort's programme year; never later than now. A past
+    cohort's projects then count in their own year's chart and follow-up, not on the import day."""
+    day = record.fields.get("created_on") or team.ends_on or (date(team.year, 12, 31) if team.year else None)
+    return min(clock.start_of(day), now) if day else now
 
 
 @dataclass
