@@ -3,7 +3,9 @@ import pytest
 
 from tests.browser.conftest import sign_in
 from tests.functional.cohort import make_cohort
+from tracker.extensions import db
 from tracker.models import Stage
+from tracker.services.proposals import editing
 
 pytestmark = pytest.mark.browser
 READY = dict(summary="구도심 빈집을 청년 창업공간으로", problem="빈집 증가", proposal_text="리모델링 후 임대",
@@ -41,12 +43,24 @@ def test_mentor_asks_for_changes_and_the_author_resubmits(browser, live_server, 
         reviews = author.locator("#reviews").inner_text()
         assert "1회차" in reviews and "예산 산출 근거를 보완해 주세요" in reviews and "보완 요청" in reviews
         screenshot(author, "review-seen-by-author-phone-ko")
+        draft = editing.draft_of(proposal)
+        draft.problem = "구도심 빈집 증가와 청년 유출"
+        editing.save(proposal, draft, base_version=proposal.version, actor=cohort.people["author"])
+        db.session.commit()
+        author.reload()
         author.get_by_role("button", name="멘토 검토 요청 (제출) → 멘토 검토").click()
         assert "“멘토 검토” 단계로 옮겼습니다." in author.locator("main").inner_text()
 
         mentor.get_by_role("link", name="검토", exact=True).click()
         mentor.get_by_role("link", name="빈집 창업공간").click()
-        assert "2회차 검토" in mentor.locator("main").inner_text()
+        main = mentor.locator("main").inner_text()
+        assert "2회차 검토" in main and "1회차 내 점수: 5" in main and "예산 산출 근거를 보완해 주세요" in main
+        # what the author changed: "빈집 증가" became "구도심 빈집 증가와 청년 유출"
+        assert mentor.locator(".changes ins").all_inner_texts() == ["구도심 ", "증가와 청년 유출"]
+        assert mentor.locator(".changes del").all_inner_texts() == ["증가"]
+        text, sheet = (mentor.locator(sel).bounding_box() for sel in (".review-proposal", ".review-sheet"))
+        assert text["x"] + text["width"] <= sheet["x"] and text["y"] < sheet["y"] + 200  # side by side at 1280
+        screenshot(mentor, "review-round-2-ko")
         for group in ("창의성", "실현가능성", "시민 체감도", "경주 특화성", "경제성"):
             mentor.get_by_role("group", name=group).get_by_label("4", exact=True).check()
         mentor.get_by_label("승인").check()

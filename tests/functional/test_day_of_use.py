@@ -5,7 +5,10 @@ import pytest
 
 from tests.functional.cohort import make_cohort, signed_in
 from tests.helpers import text_of
+from tracker.extensions import db
 from tracker.models import Stage
+from tracker.services import workflow
+from tracker.services.proposals import editing
 from tracker.services import teams as team_service
 
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
@@ -95,3 +98,34 @@ def test_cohort_1s_imported_projects_keep_their_own_year(app, cohort):
     report = text_of(manager.get(f"/teams/{first.id}/report"))
     table = report[report.index("연중 단계별 제안 수"):]
     assert re.search(r"2024\. 12\. 31\. 0 0 0 0 0 4 0 0 0", table), table[:600]  # 4 selected by the year's end
+
+
+def test_a_mentor_scores_with_the_proposal_in_view_and_sees_what_changed_since_round_1(app, cohort):
+    proposal = cohort.proposal(Stage.IN_REVIEW, title="빈집 청년주택", summary="빈집을 청년 주택으로",
+                               problem="빈집이 늘고 청년이 떠난다", proposal_text="빈집 10채를 고쳐 임대",
+                               expected_effect="청년 유입", budget_krw=300_000_000)
+    mentor = signed_in(app, cohort.people["mentor"])
+    first = mentor.get(f"/reviews/proposals/{proposal.id}")
+    page = text_of(first)
+    for shown in ("빈집이 늘고 청년이 떠난다", "빈집 10채를 고쳐 임대", "청년 유입", "300,000,000원"):
+        assert shown in page  # the proposal beside the rubric, not only a link to it
+    assert "지난 검토 이후 바뀐 내용" not in page
+    scores = {name: "4" for name in re.findall(r'name="(score_\d+)"', first.get_data(as_text=True))}
+    mentor.post(f"/reviews/proposals/{proposal.id}", data={**scores, "recommendation": "revise",
+                                                          "comment": "예산 근거를 보완하세요"})
+    db.session.refresh(proposal)
+    assert proposal.stage == Stage.DEVELOPING
+    author = cohort.people["author"]
+    draft = editing.draft_of(proposal)
+    draft.problem = "빈집이 늘고 청년이 도시를 떠난다"
+    editing.save(proposal, draft, base_version=proposal.version, actor=author)
+    workflow.move(proposal, "submit", actor=author)
+    db.session.commit()
+
+    second = mentor.get(f"/reviews/proposals/{proposal.id}")
+    html, page = second.get_data(as_text=True), text_of(second)
+    assert "2회차 검토" in page and "1회차 검토 이후 바뀐 내용" in page
+    changes = html[html.index('id="changes-heading"'):html.index("</section>", html.index('id="changes-heading"'))]
+    assert "<ins>도시를 </ins>" in changes, changes
+    assert "제안 내용" not in changes.split("</h3>", 1)[1]  # only the field that changed
+    assert page.count("1회차 내 점수: 4") == len(scores) and "예산 근거를 보완하세요" in page

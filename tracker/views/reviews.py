@@ -8,7 +8,7 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.forms.reviews import review_form_for
 from tracker.models import Recommendation
-from tracker.services import mentoring, reviews
+from tracker.services import coaching, mentoring, reviews
 from tracker.services.errors import ValidationFailed
 from tracker.web.support import show_reasons, visible_proposal
 
@@ -56,4 +56,5 @@ def review(proposal_id: int):
                         "go on the presentation shortlist."), "info")
             return redirect(url_for("reviews.index"))
     db.session.commit()  # a default rubric made on first use
-    return render_template("reviews/form.html", proposal=proposal, rubric=rubric, form=form)
+    return render_template("reviews/form.html", proposal=proposal, rubric=rubric, form=form,
+                           earlier=coaching.earlier_review(proposal, current_user))
