@@ -7,9 +7,9 @@ from tests.functional.cohort import make_cohort, signed_in
 from tests.helpers import text_of
 from tracker.extensions import db
 from tracker.models import Stage
+from tracker.services import teams as team_service
 from tracker.services import workflow
 from tracker.services.proposals import editing
-from tracker.services import teams as team_service
 
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
 
@@ -69,7 +69,7 @@ def test_a_move_that_cannot_succeed_is_shown_disabled_with_the_reason(app, cohor
                           r'</button>\s*<p class="hint" id="unmet-shortlist">([^<]+)</p>', html)
     assert shortlist and "발표 후보" in shortlist[1], html[html.index("proposal-actions"):][:1500]
     assert "아직 할 수 없습니다:" in shortlist[2] and "검토" in shortlist[2]
-    assert 'action="/proposals/%d/move/shortlist"' % proposal.id not in html
+    assert f'action="/proposals/{proposal.id}/move/shortlist"' not in html
     assert f'action="/proposals/{proposal.id}/move/request_changes"' in html  # what can be done stays a button
 
     cohort.review(proposal)
