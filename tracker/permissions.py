@@ -70,6 +70,11 @@ def can_manage_accounts(user) -> bool:
     return is_manager(user)
 
 
+def can_change_settings(user) -> bool:
+    """The programme's settings (how similar ideas are matched) are the managers'."""
+    return is_manager(user)
+
+
 def can_manage_account(user, account) -> bool:
     """Managers manage accounts, but only an admin touches an admin: no manager makes themself one."""
     if not can_manage_accounts(user):
@@ -350,5 +355,6 @@ def template_globals() -> dict:
             "can_manage_event": can_manage_event, "can_view_follow_up": can_view_follow_up,
             "can_update_follow_up": can_update_follow_up,
             "is_manager": is_manager, "is_mentor": is_mentor, "uses_the_archive": uses_the_archive,
-            "can_reset_password": can_reset_password, "can_end_sessions": can_end_sessions}
+            "can_reset_password": can_reset_password, "can_end_sessions": can_end_sessions,
+            "can_change_settings": can_change_settings}
 

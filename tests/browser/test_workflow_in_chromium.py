@@ -84,3 +84,20 @@ def test_logging_an_idea_on_a_phone(browser, live_server, member, screenshot):
         screenshot(page, "idea-phone-ko")
     finally:
         context.close()
+
+
+def test_a_longer_title_keeps_the_closest_past_idea_and_says_why(browser, live_server, member, screenshot):
+    context, page = _member_tab(browser, live_server, member, viewport={"width": 1280, "height": 900})
+    try:
+        page.get_by_role("link", name="새 아이디어").click()
+        title = page.get_by_label("제목")
+        hints = page.locator("#similar-ideas")
+        title.fill("빈집 리모델링")
+        hints.get_by_role("link", name="빈집있는교?").wait_for()
+        title.fill("빈집 리모델링 청년 셰어하우스")
+        hints.locator("mark", has_text="청년을").wait_for()  # the answer to the whole title
+        assert hints.get_by_role("link", name="빈집있는교?").is_visible()
+        assert {"빈집있는교", "청년을"} <= set(hints.locator("mark").all_inner_texts())
+        screenshot(page, "similar-long-title-ko")
+    finally:
+        context.close()

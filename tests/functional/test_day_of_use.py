@@ -129,3 +129,28 @@ def test_a_mentor_scores_with_the_proposal_in_view_and_sees_what_changed_since_r
     assert "<ins>도시를 </ins>" in changes, changes
     assert "제안 내용" not in changes.split("</h3>", 1)[1]  # only the field that changed
     assert page.count("1회차 내 점수: 4") == len(scores) and "예산 근거를 보완하세요" in page
+
+
+def test_a_manager_sets_the_words_similar_ideas_ignore_and_the_threshold(app, cohort):
+    cohort.proposal(Stage.IDEA, title="청년 창업 지원 사업 추진")
+    member = signed_in(app, cohort.people["author"])
+
+    def hints(text):
+        return text_of(member.get("/proposals/similar", query_string={"q": text}))
+
+    # sharing only filler words (지원, 사업, 추진: ignored by default) is no likeness
+    assert "청년 창업 지원 사업 추진" not in hints("관광 홍보 지원 사업 추진")
+    manager = signed_in(app, cohort.people["manager"])
+    page = text_of(manager.get("/settings/similar-ideas"))
+    assert "유사 아이디어 설정" in page and "20" in page and "사업" in page
+    assert member.get("/settings/similar-ideas").status_code == 403
+    refused = text_of(manager.post("/settings/similar-ideas", data={"threshold": "95", "ignored_words": ""}))
+    assert "5%에서 90%" in refused
+
+    manager.post("/settings/similar-ideas", data={"threshold": "20", "ignored_words": "행정, 시책"})
+    assert "청년 창업 지원 사업 추진" in hints("관광 홍보 지원 사업 추진")  # the words count again
+    assert "빈집있는교?" in hints("빈집 리모델링 청년 셰어하우스")
+    manager.post("/settings/similar-ideas", data={"threshold": "90", "ignored_words": "행정"})
+    assert "빈집있는교?" not in hints("빈집 리모델링 청년 셰어하우스")  # only the closest at 90 %
+    audit = text_of(manager.get("/accounts/audit?event=settings_changed"))
+    assert audit.count("설정 변경") >= 2, audit[:800]

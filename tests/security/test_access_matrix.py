@@ -134,6 +134,8 @@ MATRIX = {
     "accounts.set_active": [("POST", "/accounts/{member_id}/active/1", managers_only(302))],
     "accounts.reset_password": [("POST", "/accounts/{member_id}/reset-password", managers_only(200))],
     "accounts.sign_out_everywhere": [("POST", "/accounts/{member_id}/sign-out", managers_only(302))],
+    "settings.similar_ideas": [("GET", "/settings/similar-ideas", managers_only()),
+                               ("POST", "/settings/similar-ideas", managers_only())],
     "teams.index": [("GET", "/teams/", everyone(200))],
     "teams.detail": [
         ("GET", "/teams/{team2}", visible_to(200, "member", "mentor")),

@@ -18,6 +18,7 @@ from tracker.models.proposal import (
 )
 from tracker.models.presentation import EventJudge, JudgeScore, PresentationEvent, PresentationSlot
 from tracker.models.search import ProposalGram, ProposalText
+from tracker.models.setting import Setting
 from tracker.models.review import Recommendation, Review, ReviewScore, Rubric, RubricCriterion
 from tracker.models.team import MentorAssignment, MentorKind, Membership, Subcommittee, Team, TeamStatus
 
@@ -30,7 +31,7 @@ __all__ = [
     "Role", "User", "UserRole", "UserSession",
     "FUNNEL", "further",
     "Proposal", "ProposalAuthor", "ProposalReference", "ProposalRevision", "Stage", "StageChange",
-    "ProposalGram", "ProposalText",
+    "ProposalGram", "ProposalText", "Setting",
     "Recommendation", "Review", "ReviewScore", "Rubric", "RubricCriterion",
     "MentorAssignment", "MentorKind", "Membership", "Subcommittee", "Team", "TeamStatus",
 ]

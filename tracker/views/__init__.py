@@ -2,7 +2,8 @@
 from flask import Flask
 
 from tracker.views import calendar, follow_up, judging, presentation
-from tracker.views import accounts, auth, board, main, mentors, notifications, proposal_work, proposals, reviews, teams
+from tracker.views import (accounts, auth, board, main, mentors, notifications, proposal_work, proposals, reviews, settings,
+                           teams)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -20,3 +21,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(presentation.bp)
     app.register_blueprint(judging.bp)
     app.register_blueprint(follow_up.bp)
+    app.register_blueprint(settings.bp)

@@ -6,18 +6,19 @@ proposals that share pairs with the text (each pair's newest ``PER_PAIR`` propos
 ``proposal_gram`` primary key: the cost does not grow with the archive) and counts the shared
 pairs; the best ``CANDIDATES`` are then scored here.
 
-A candidate is shown when the shared pairs make up enough of the text typed *or* of the
-candidate's own title (``SIMILAR_THRESHOLD``): a long, specific title keeps the short past idea it
+The pairs of the words a manager chose to ignore (행정, 사업 …) count on neither side. A
+candidate is shown when the shared pairs make up enough of the text typed *or* of the
+candidate's own title (the threshold of services/settings.py): a long, specific title keeps the short past idea it
 builds on. They are ranked by how much of both sides the shared pairs cover (Dice's coefficient).
 """
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from flask import current_app
 
 from tracker import permissions
 from tracker.extensions import db
 from tracker.models import Proposal, ProposalGram, Stage, Team
+from tracker.services import settings
 from tracker.services.proposals.text_index import grams, word_grams, words
 
 MAX_PAIRS = 16
@@ -37,7 +38,9 @@ class SimilarIdea:
 
 
 def similar_ideas(text: str, viewer, *, exclude_id: int | None = None, limit: int = 5) -> list[SimilarIdea]:
-    pairs = grams(text)[:MAX_PAIRS]
+    chosen = settings.similar_settings()
+    ignored = {pair for word in chosen.ignored_words for pair in word_grams(word)}
+    pairs = [pair for pair in grams(text) if pair not in ignored][:MAX_PAIRS]
     if not pairs:
         return []
     per_pair = [sa.select(ProposalGram.proposal_id).where(ProposalGram.gram == pair)
@@ -49,15 +52,14 @@ def similar_ideas(text: str, viewer, *, exclude_id: int | None = None, limit: in
         .select_from(found).join(Proposal, Proposal.id == found.c.proposal_id).join(Team, Team.id == Proposal.team_id)
         .where(permissions.visible_proposals(viewer), Proposal.id != (exclude_id or 0))
         .group_by(Proposal.id, Team.id).order_by(shared.desc(), Proposal.id.desc()).limit(CANDIDATES)).all()
-    threshold = current_app.config["SIMILAR_THRESHOLD"]
     wanted = set(pairs)
     scored = []
     for row in rows:
-        own = set(grams(f"{row.title} {row.summary or ''}"))
-        title = set(grams(row.title)) or {""}
+        own = set(grams(f"{row.title} {row.summary or ''}")) - ignored
+        title = (set(grams(row.title)) - ignored) or {""}
         common = wanted & own
         cover = max(len(common) / len(wanted), len(common & title) / len(title))
-        if common and cover >= threshold:
+        if common and cover >= chosen.threshold:
             dice = 2 * len(common) / (len(wanted) + len(own))
             scored.append((dice, row.id, SimilarIdea(row.id, row.title, row.summary, row.name, row.stage, cover,
                                                      _words_holding(common, row.title, row.summary))))
