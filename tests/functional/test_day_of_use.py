@@ -154,3 +154,10 @@ def test_a_manager_sets_the_words_similar_ideas_ignore_and_the_threshold(app, co
     assert "빈집있는교?" not in hints("빈집 리모델링 청년 셰어하우스")  # only the closest at 90 %
     audit = text_of(manager.get("/accounts/audit?event=settings_changed"))
     assert audit.count("설정 변경") >= 2, audit[:800]
+
+
+def test_the_authors_of_a_proposal_in_review_are_told_what_happens_next(app, cohort):
+    proposal = cohort.proposal(Stage.IN_REVIEW, title="검토 중 제안", **READY)
+    cohort.review(proposal)
+    page = text_of(signed_in(app, cohort.people["author"]).get(f"/proposals/{proposal.id}"))
+    assert "멘토 검토 1회차: 필요한 검토 1건 중 1건 완료." in page and "운영담당이 발표 후보를 정합니다" in page
