@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.extensions import db
-from tracker.importers import import_file
+from tracker.importers import TEAM_COLUMN, import_file
 from tracker.importers.demo import load_demo_accounts
 from tracker.importers.people import import_people
 from tracker.importers.programme import load_programme
@@ -84,6 +84,8 @@ def import_ideas_command(path, team, create_teams, dry_run, skip_invalid):
     for name in report.teams_created:
         click.echo(_("Team created: %(name)s", name=name))
     _print_report(report)
+    if any(error.column == TEAM_COLUMN for error in report.errors):
+        click.echo(_("--team names the team of rows without one; --create-teams creates the teams rows name."))
     if not report.ok:
         raise SystemExit(1)
 

@@ -12,14 +12,15 @@ from flask_babel import gettext as _
 
 from tracker.importers.mapping import map_row, resolve_headers
 from tracker.importers.readers import read_table
-from tracker.importers.records import FileProblem, IdeaRecord, ImportReport, RowError
+from tracker.importers.records import FileProblem, IdeaRecord, ImportReport, RowError, RowOutcome
 from tracker.models import Proposal, Stage, Team
 from tracker.services import teams as team_service
 from tracker.services.proposals import imports as proposal_service
 from tracker.services.proposals import text_index
 from tracker.vocabulary import normalise_label
 
-__all__ = ["import_ideas", "import_file", "ImportReport", "RowError"]
+__all__ = ["import_ideas", "import_file", "ImportReport", "RowError", "TEAM_COLUMN"]
+TEAM_COLUMN = "기수/team"  # the column of the errors about a row's team
 
 
 @dataclass
@@ -85,6 +86,7 @@ def _import(data: bytes, filename: str, *, team, create_teams, dry_run, skip_inv
 
     plans = _plan_teams(records, team, create_teams, report)
     _reject_duplicate_keys(plans, report)
+    report.errors.sort(key=lambda error: error.row)  # every fault of a row together, rows in order
     report.rejected = len({e.row for e in report.errors})
     if report.rejected and not skip_invalid:
         return report
@@ -93,6 +95,7 @@ def _import(data: bytes, filename: str, *, team, create_teams, dry_run, skip_inv
     for plan in plans:
         _apply_team(plan, report, write=not dry_run, keep_existing=keep_existing, note=note)
     report.written = not dry_run
+    report.rows.sort(key=lambda outcome: outcome.row)
     return report
 
 
@@ -115,22 +118,23 @@ def _plan_teams(records, default_team, create_teams, report) -> list[_TeamPlan]:
     for record in records:
         label = record.team_label or default_team
         if not label:
-            report.errors.append(RowError(record.row, "기수/team", _(
-                "No team: fill the team column or give --team.")))
+            report.errors.append(RowError(record.row, TEAM_COLUMN, _(
+                "No team: fill the team (기수) column, or choose the cohort of the rows without one.")))
             continue
         key = normalise_label(label)
         if key not in by_label:
             by_label[key] = _resolve_team(label, create_teams, by_identity)
         plan = by_label[key]
         if isinstance(plan, str):
-            report.errors.append(RowError(record.row, "기수/team", plan))
+            report.errors.append(RowError(record.row, TEAM_COLUMN, plan))
             continue
         if record.subcommittee_label and plan.matcher.match(record.subcommittee_label) is None:
             report.errors.append(RowError(record.row, "분과/subcommittee", _(
                 "Unknown subcommittee “%(value)s”; this team has: %(names)s.",
                 value=record.subcommittee_label, names=", ".join(plan.matcher.names()))))
             continue
-        plan.records.append(record)
+        if not record.faulty:
+            plan.records.append(record)
     return list(by_identity.values())
 
 
@@ -162,8 +166,7 @@ def _resolve_team(label: str, create_teams: bool, by_identity: dict) -> "_TeamPl
 
 
 def _unknown_team_message(label: str) -> str:
-    return _("Team “%(label)s” does not exist. Create it first, or import with --create-teams.",
-             label=label)
+    return _("Team “%(label)s” does not exist: create the team first.", label=label)
 
 
 def _reject_duplicate_keys(plans: list[_TeamPlan], report: ImportReport) -> None:
@@ -193,26 +196,35 @@ def _apply_team(plan: _TeamPlan, report: ImportReport, *, write: bool, keep_exis
     existing = proposal_service.find_by_source_keys(team, [r.source_key for r in plan.records]) if team else {}
     subcommittees = {s.name_ko: s for s in team.subcommittees} if team else {}
 
-    new, updated = [], []
+    new, new_records, updated = [], [], []
+    team_name = team.name if team else plan.label
     for record in plan.records:
         matched = plan.matcher.match(record.subcommittee_label) if record.subcommittee_label else None
         subcommittee = subcommittees.get(matched.name_ko) if matched else None
         proposal = existing.get(record.source_key)
+        title = record.fields.get("title") or ""
         if proposal is None:
             new.append(proposal_service.NewImported(
                 record.source_key, record.fields, record.stage or Stage.IDEA, subcommittee,
                 record.author_names or []))
+            new_records.append(record)
         elif keep_existing:
             report.unchanged += 1
+            report.rows.append(RowOutcome(record.row, title, team_name, "unchanged", proposal.id))
         elif _update(proposal, record, subcommittee, write=write, note=note):
             report.updated += 1
             updated.append(proposal.id)
+            report.rows.append(RowOutcome(record.row, title, team_name, "updated", proposal.id))
         else:
             report.unchanged += 1
+            report.rows.append(RowOutcome(record.row, title, team_name, "unchanged", proposal.id))
     report.created += len(new)
+    ids = [None] * len(new)
     if write:
-        proposal_service.create_imported(team, new, note=note)
+        ids = proposal_service.create_imported(team, new, note=note)
         text_index.index_proposals(updated)  # the changed texts, once for the whole file
+    report.rows.extend(RowOutcome(r.row, r.fields.get("title") or "", team_name, "created", pid)
+                       for r, pid in zip(new_records, ids))
 
 
 def _update(proposal: Proposal, record: IdeaRecord, subcommittee, *, write: bool, note: str) -> bool:

@@ -165,7 +165,9 @@ def map_row(row_no: int, raw: dict, headers: dict[str, str]) -> tuple[IdeaRecord
             fail("stage", _("Unknown stage “%(value)s”.", value=text["stage"]))
 
     if errors:
-        return None, errors
+        # kept only for the checks of its team and subcommittee, so that one pass reports every fault
+        return IdeaRecord(row=row_no, team_label=text.get("team") or None, source_key="", fields={},
+                          subcommittee_label=text.get("subcommittee") or None, faulty=True), errors
     record = IdeaRecord(
         row=row_no,
         team_label=text.get("team") or None,

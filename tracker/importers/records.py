@@ -25,6 +25,7 @@ class IdeaRecord:
     subcommittee_label: str | None = None
     has_subcommittee: bool = False
     author_names: list[str] | None = None
+    faulty: bool = False  # a row with errors of its own: checked for its team, never imported
 
 
 @dataclass
@@ -46,6 +47,18 @@ class Report:
         return self.file_error is None and self.rejected == 0
 
 
+@dataclass(frozen=True)
+class RowOutcome:
+    """What became of one good row: created, updated or unchanged (with the proposal, once written)."""
+
+    row: int
+    title: str
+    team: str
+    outcome: str  # "created", "updated" or "unchanged"
+    proposal_id: int | None = None
+
+
 @dataclass
 class ImportReport(Report):
     teams_created: list[str] = field(default_factory=list)
+    rows: list[RowOutcome] = field(default_factory=list)
