@@ -70,6 +70,11 @@ def can_manage_accounts(user) -> bool:
     return is_manager(user)
 
 
+def can_import_ideas(user) -> bool:
+    """Managers bring the archive's past ideas in from files."""
+    return is_manager(user)
+
+
 def can_change_settings(user) -> bool:
     """The programme's settings (how similar ideas are matched) are the managers'."""
     return is_manager(user)
@@ -356,5 +361,5 @@ def template_globals() -> dict:
             "can_update_follow_up": can_update_follow_up,
             "is_manager": is_manager, "is_mentor": is_mentor, "uses_the_archive": uses_the_archive,
             "can_reset_password": can_reset_password, "can_end_sessions": can_end_sessions,
-            "can_change_settings": can_change_settings}
+            "can_change_settings": can_change_settings, "can_import_ideas": can_import_ideas}
 

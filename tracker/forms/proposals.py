@@ -1,6 +1,7 @@
 """Proposal forms: the list's filters (a GET form: shareable URL), a new idea, the full edit,
-a stage move, a comment and carrying an idea over."""
+a stage move, a comment, carrying an idea over and importing past ideas."""
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     FieldList,
     FormField,
@@ -94,3 +95,12 @@ class CommentForm(Form):
 
 class CarryOverForm(Form):
     team = SelectField(_l("Into team"), coerce=int, validate_choice=False)
+
+
+class IdeaImportForm(Form):
+    file = FileField(_l("File (CSV, XLSX or JSON)"), validators=[FileRequired(_l("Choose a file."))])
+    team = SelectField(_l("Cohort of the rows that name none"), coerce=optional_id, validate_choice=False)
+
+
+class ImportDecisionForm(Form):
+    """The decision on a previewed file: its buttons are the choice (save, save the good rows, cancel)."""

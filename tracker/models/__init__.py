@@ -19,6 +19,7 @@ from tracker.models.proposal import (
 from tracker.models.presentation import EventJudge, JudgeScore, PresentationEvent, PresentationSlot
 from tracker.models.search import ProposalGram, ProposalText
 from tracker.models.setting import Setting
+from tracker.models.upload import PendingImport
 from tracker.models.review import Recommendation, Review, ReviewScore, Rubric, RubricCriterion
 from tracker.models.team import MentorAssignment, MentorKind, Membership, Subcommittee, Team, TeamStatus
 
@@ -31,7 +32,7 @@ __all__ = [
     "Role", "User", "UserRole", "UserSession",
     "FUNNEL", "further",
     "Proposal", "ProposalAuthor", "ProposalReference", "ProposalRevision", "Stage", "StageChange",
-    "ProposalGram", "ProposalText", "Setting",
+    "ProposalGram", "ProposalText", "Setting", "PendingImport",
     "Recommendation", "Review", "ReviewScore", "Rubric", "RubricCriterion",
     "MentorAssignment", "MentorKind", "Membership", "Subcommittee", "Team", "TeamStatus",
 ]

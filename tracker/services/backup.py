@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from tracker import clock
 from tracker.extensions import db
-from tracker.models import ProposalGram, ProposalText
+from tracker.models import PendingImport, ProposalGram, ProposalText
 from tracker.services.errors import DomainError
 from tracker.services.proposals import text_index
 
@@ -182,8 +182,9 @@ def _records(table: sa.Table, content: dict) -> tuple[list[sa.Column], list[dict
 
 
 def _content_tables() -> list[sa.Table]:
-    """Every table but the text index, which is made again from the proposals."""
-    derived = {ProposalGram.__table__, ProposalText.__table__}
+    """Every table but the text index, which is made again from the proposals, and files waiting
+    for a manager's decision to import them (a restore starts without them)."""
+    derived = {ProposalGram.__table__, ProposalText.__table__, PendingImport.__table__}
     return [table for table in db.metadata.sorted_tables if table not in derived]
 
 
