@@ -88,12 +88,16 @@ def test_two_people_editing_merge_or_see_the_conflict(app, cohort):
     assert (proposal.problem, proposal.expected_effect) == ("김민지의 문제", "박서준의 효과")
     # the same field from a stale form: stopped and shown
     stale = second.post(f"/proposals/{proposal.id}/edit",
-                        data=edit_form(proposal, v2, problem="박서준의 문제", expected_effect="박서준의 효과"))
+                        data=edit_form(proposal, v2, problem="박서준의 문제", expected_effect="박서준의 효과",
+                                       beneficiaries="박서준의 대상"))
     page = text_of(stale)
     assert stale.status_code == 200 and "수정하는 동안 다른 사람이 이 제안을 저장했습니다" in page
     assert "김민지의 문제" in page and "박서준의 문제" in page
+    # what the box says is true: nothing of this edit is saved, the other field waits in the form
+    assert "내 수정은 아직 하나도 저장되지 않았습니다" in page and "그대로 반영됩니다" not in page
+    assert 'value="박서준의 대상"' in stale.get_data(as_text=True)
     db.session.refresh(proposal)
-    assert proposal.problem == "김민지의 문제"
+    assert proposal.problem == "김민지의 문제" and proposal.beneficiaries != "박서준의 대상"
     # the person decides and saves again with the version the conflict page carries
     again = second.post(f"/proposals/{proposal.id}/edit",
                         data=edit_form(proposal, version_in(stale), problem="둘을 합친 문제",
