@@ -150,3 +150,19 @@ def test_odd_query_strings_and_what_mentors_see(app, cohort):
         assert manager.get(f"/teams/{cohort.team.id}/{url}").status_code == 200, url
     assert "멘토 검토 대기" in text_of(manager.get(f"/teams/{cohort.team.id}/board"))
     assert "멘토 검토 대기" not in text_of(mentor.get(f"/teams/{cohort.team.id}/board"))  # others' loads
+
+
+def test_the_stalled_list_links_to_all_of_them_in_the_proposal_list(app, cohort):
+    for n in range(23):
+        cohort.proposal(Stage.DEVELOPING, title=f"멈춘 제안 {n}").updated_at = clock.now() - timedelta(days=20 + n)
+    cohort.proposal(Stage.DEVELOPING, title="움직이는 제안")
+    cohort.proposal(Stage.SELECTED, title="선정된 제안").updated_at = clock.now() - timedelta(days=90)
+    db.session.commit()
+    manager = signed_in(app, cohort.people["manager"])
+    board = manager.get(f"/teams/{cohort.team.id}/board")
+    html = board.get_data(as_text=True)
+    assert "정체된 제안 23건" in text_of(board)
+    link = re.search(r'<a href="(/proposals/\?[^"]*stalled=14[^"]*)">([^<]+)</a>', html)
+    assert link and "23" in link[2], html[html.index("stalled-heading"):][:1500]
+    listed = text_of(manager.get(link[1].replace("&amp;", "&")))
+    assert "제안 23건" in listed and "움직이는 제안" not in listed and "선정된 제안" not in listed

@@ -34,6 +34,7 @@ class ProposalFilterForm(Form):
     stage = SelectField(_l("Stage"), validators=[Optional()], validate_choice=False)
     department = StringField(_l("Responsible department"), validators=[Optional()], filters=[_printable])
     author = StringField(_l("Author"), validators=[Optional()], filters=[_printable])
+    stalled = IntegerField(validators=[Optional(), NumberRange(min=1, max=365)])
     sort = SelectField(_l("Sort"), validators=[Optional()], validate_choice=False)
     page = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)], default=1)
 

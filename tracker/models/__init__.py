@@ -7,6 +7,7 @@ from tracker.models.discussion import Comment, Notification
 from tracker.models.follow_up import FollowUpNote, Handoff
 from tracker.models.people import Role, User, UserRole, UserSession
 from tracker.models.proposal import (
+    BEFORE_SELECTION,
     FUNNEL,
     Proposal,
     ProposalAuthor,
@@ -30,7 +31,7 @@ __all__ = [
     "EventJudge", "JudgeScore", "PresentationEvent", "PresentationSlot",
     "Activity", "ActivityKind", "activity_attendee", "activity_proposal", "activity_subcommittee",
     "Role", "User", "UserRole", "UserSession",
-    "FUNNEL", "further",
+    "BEFORE_SELECTION", "FUNNEL", "further",
     "Proposal", "ProposalAuthor", "ProposalReference", "ProposalRevision", "Stage", "StageChange",
     "ProposalGram", "ProposalText", "Setting", "PendingImport",
     "Recommendation", "Review", "ReviewScore", "Rubric", "RubricCriterion",

@@ -34,6 +34,8 @@ STAGE_TYPE = str_enum(Stage)
 FUNNEL = (Stage.IDEA, Stage.DEVELOPING, Stage.IN_REVIEW, Stage.SHORTLISTED, Stage.PRESENTED,
           Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLETED)
 _FUNNEL_STEP = {stage: step for step, stage in enumerate(FUNNEL)}
+# still on the way to the selection: where a proposal can stall
+BEFORE_SELECTION = FUNNEL[:FUNNEL.index(Stage.SELECTED)]
 
 
 def further(reached: Stage, stage: Stage) -> Stage:

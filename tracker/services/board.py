@@ -11,14 +11,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import clock, permissions
 from tracker.extensions import db
-from tracker.models import FUNNEL, Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus, User
+from tracker.models import BEFORE_SELECTION, FUNNEL, Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus, User
 from tracker.services.mentoring import MentorLoad, mentor_loads
+from tracker.services.proposals import queries
 
 CARDS_PER_STAGE = 12
 STALLED_LIST = 20
 BOARD_STAGES = FUNNEL
 CLOSED_STAGES = (Stage.NOT_SELECTED, Stage.DECLINED, Stage.WITHDRAWN)
-OPEN_STAGES = (Stage.IDEA, Stage.DEVELOPING, Stage.IN_REVIEW, Stage.SHORTLISTED, Stage.PRESENTED)
+OPEN_STAGES = BEFORE_SELECTION
 OUTCOME_STAGES = (Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLETED, Stage.DECLINED)
 
 
@@ -85,7 +86,7 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
             [*conditions, Proposal.updated_at < cutoff], OPEN_STAGES, STALLED_LIST)))
         .options(*_card_loading()).order_by(Proposal.updated_at, Proposal.id).limit(STALLED_LIST)).all()
     stalled_total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(
-        *conditions, Proposal.stage.in_(OPEN_STAGES), Proposal.updated_at < cutoff))
+        *conditions, queries.stalled_since(cutoff)))
     required = team.required_reviews
 
     def tallies():

@@ -31,6 +31,7 @@ def _filters() -> tuple[ProposalFilterForm, queries.ProposalFilter]:
         team_id=form.team.data, subcommittee_id=form.subcommittee.data, stage=form.stage_value(),
         text=(form.q.data or "").strip() or None, department=(form.department.data or "").strip() or None,
         author=(form.author.data or "").strip() or None,
+        stalled_days=form.stalled.data if form.stalled.data and not form.stalled.errors else None,
         sort=form.sort.data if form.sort.data in queries.SORTS else "team")
 
 

@@ -1,12 +1,14 @@
 """The proposal list (filters, search, sorting, pages) and a proposal's page, in a fixed number of queries."""
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
-from tracker import permissions
+from tracker import clock, permissions
 from tracker.extensions import db
-from tracker.models import Comment, Proposal, ProposalAuthor, ProposalRevision, Stage, StageChange, Team, User
+from tracker.models import (BEFORE_SELECTION, Comment, Proposal, ProposalAuthor, ProposalRevision, Stage, StageChange,
+                            Team, User)
 from tracker.services.errors import NotFound
 from tracker.services.proposals import text_index
 from tracker.services.text_match import contains
@@ -20,6 +22,7 @@ class ProposalFilter:
     text: str | None = None
     department: str | None = None
     author: str | None = None
+    stalled_days: int | None = None  # only proposals before the selection unchanged this many days
     sort: str = "team"
 
 
@@ -88,8 +91,15 @@ def _list_conditions(filters: ProposalFilter, viewer) -> list:
         conditions.append(Proposal.subcommittee_id == filters.subcommittee_id)
     if filters.stage:
         conditions.append(Proposal.stage == filters.stage)
+    if filters.stalled_days:
+        conditions.append(stalled_since(clock.now() - timedelta(days=filters.stalled_days)))
     conditions.extend(_search_conditions(filters))
     return conditions
+
+
+def stalled_since(cutoff: datetime) -> sa.ColumnElement[bool]:
+    """Proposals still on their way to the selection and unchanged since ``cutoff``: stalled."""
+    return sa.and_(Proposal.stage.in_(BEFORE_SELECTION), Proposal.updated_at < cutoff)
 
 
 def _listed(conditions: list, sort: str):
