@@ -11,7 +11,18 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import clock, permissions
 from tracker.extensions import db
-from tracker.models import BEFORE_SELECTION, FUNNEL, Proposal, ProposalAuthor, Review, Stage, StageChange, Team, TeamStatus, User
+from tracker.models import (
+    BEFORE_SELECTION,
+    FUNNEL,
+    Proposal,
+    ProposalAuthor,
+    Review,
+    Stage,
+    StageChange,
+    Team,
+    TeamStatus,
+    User,
+)
 from tracker.services.mentoring import MentorLoad, mentor_loads
 from tracker.services.proposals import queries
 

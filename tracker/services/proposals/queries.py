@@ -7,8 +7,17 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import clock, permissions
 from tracker.extensions import db
-from tracker.models import (BEFORE_SELECTION, Comment, Proposal, ProposalAuthor, ProposalRevision, Stage, StageChange,
-                            Team, User)
+from tracker.models import (
+    BEFORE_SELECTION,
+    Comment,
+    Proposal,
+    ProposalAuthor,
+    ProposalRevision,
+    Stage,
+    StageChange,
+    Team,
+    User,
+)
 from tracker.services.errors import NotFound
 from tracker.services.proposals import text_index
 from tracker.services.text_match import contains
