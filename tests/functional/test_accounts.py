@@ -4,8 +4,11 @@ import re
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
+from tests.functional.cohort import signed_in
+from tests.helpers import text_of
 from tracker.extensions import db
 from tracker.models import AuditEvent, Role, User
+from tracker.services import teams as team_service
 
 
 def temporary_password(response) -> str:
@@ -132,3 +135,32 @@ def test_managers_read_the_audit_log(app, manager_client, make_account):
     assert "wrong-password" not in page
     failed_only = manager_client.get("/accounts/audit?event=login_failed").get_data(as_text=True)
     assert "역할 변경" not in re.sub(r"<option[^>]*>[^<]*</option>", "", failed_only)
+
+
+def test_a_new_account_joins_a_cohort_and_one_without_is_told_whom_to_ask(app, programme, make_account):
+    manager = make_account(Role.MANAGER, name="운영담당")
+    client = signed_in(app, manager)
+    cohort2 = team_service.find_team("소소기획단 2기")
+    culture = next(s for s in cohort2.subcommittees if s.name_ko == "문화관광")
+    form = client.get("/accounts/new").get_data(as_text=True)
+    assert f'<option value="{culture.id}">소소기획단 2기 · 문화관광</option>' in form
+    assert "소소기획단 1기 ·" not in form  # an archived cohort takes no new members
+    client.post("/accounts/new", data={"name": "새단원", "staff_id": "N-1", "roles": ["member"],
+                                       "subcommittee": culture.id})
+    newcomer = db.session.scalar(sa.select(User).where(User.staff_id == "N-1"))
+    newcomer.password_hash, newcomer.must_change_password = manager.password_hash, False
+    lost = make_account(Role.MEMBER, name="소속없음")
+    db.session.commit()
+    member = signed_in(app, newcomer)
+    assert member.get("/proposals/new").status_code == 200
+    created = member.post("/proposals/new", data={"team": cohort2.id, "title": "새단원의 아이디어"})
+    assert created.status_code == 302
+
+    refused = signed_in(app, lost).get("/proposals/new")
+    page = text_of(refused)
+    assert refused.status_code == 403 and "아직 기수에 속해 있지 않습니다" in page and "운영담당" in page
+
+    # placed later from the account's page, the person can log ideas
+    client.post(f"/accounts/{lost.id}/placement", data={"subcommittee": culture.id})
+    assert "소소기획단 2기 · 문화관광" in text_of(client.get(f"/accounts/{lost.id}"))
+    assert signed_in(app, lost).get("/proposals/new").status_code == 200

@@ -134,6 +134,7 @@ MATRIX = {
     "accounts.set_active": [("POST", "/accounts/{member_id}/active/1", managers_only(302))],
     "accounts.reset_password": [("POST", "/accounts/{member_id}/reset-password", managers_only(200))],
     "accounts.sign_out_everywhere": [("POST", "/accounts/{member_id}/sign-out", managers_only(302))],
+    "accounts.place": [("POST", "/accounts/{member_id}/placement", managers_only(302))],
     "idea_imports.upload": [("GET", "/proposals/import", managers_only()),
                             ("POST", "/proposals/import", managers_only())],
     "idea_imports.decide": [("POST", "/proposals/import/no-such-file?choice=all", managers_only(400))],

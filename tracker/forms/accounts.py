@@ -1,11 +1,12 @@
 """Account management forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, EmailField, SelectChoice, SelectMultipleField, StringField, widgets
+from wtforms import BooleanField, EmailField, SelectChoice, SelectField, SelectMultipleField, StringField, widgets
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from tracker.formatting import label
 from tracker.forms.base import Form
+from tracker.forms.fields import optional_id
 from tracker.models import Role
 
 
@@ -36,6 +37,12 @@ class AccountForm(Form):
     staff_id = StringField(_l("Staff ID"), validators=[Optional(), Length(max=50)])
     department = StringField(_l("Department"), validators=[Optional(), Length(max=100)])
     roles = RoleChoices(_l("Roles"))
+    subcommittee = SelectField(_l("Cohort and subcommittee"), coerce=optional_id, validate_choice=False)
+
+
+class PlacementForm(Form):
+    subcommittee = SelectField(_l("Cohort and subcommittee"), coerce=optional_id, validate_choice=False,
+                               validators=[DataRequired(_l("Choose a subcommittee."))])
 
 
 class RolesForm(Form):

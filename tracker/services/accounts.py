@@ -16,8 +16,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import clock, permissions
 from tracker.extensions import db
-from tracker.models import Role, User, UserRole, UserSession
-from tracker.services import audit
+from tracker.models import Role, Subcommittee, User, UserRole, UserSession
+from tracker.services import audit, teams
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 MIN_PASSWORD_LENGTH = 10
@@ -32,6 +32,8 @@ class NewAccount:
     department: str | None = None
     # A limited account (an external judge) has no role: it can do only what it is assigned to.
     limited: bool = False
+    # the cohort's subcommittee a member joins (the team follows from it)
+    subcommittee: Subcommittee | None = None
 
 
 def hash_password(password: str) -> str:
@@ -161,6 +163,9 @@ def create_account(account: NewAccount, *, actor: User | None, address: str | No
     )
     db.session.add(user)
     db.session.flush()
+    if account.subcommittee is not None:
+        teams.add_member(account.subcommittee.team, user, subcommittee=account.subcommittee,
+                         department=user.department)
     audit.record("account_created", actor=actor, subject=user, address=address,
                  detail={"roles": sorted(r.value for r in account.roles)})
     return user, password
@@ -284,6 +289,20 @@ def load_session_user(session_id: str, browser_session: str | None) -> User | No
     if not user.is_active or user.access_expired or user.session_version != int(version):
         return None
     return user
+
+
+def place_member(user: User, subcommittee: Subcommittee, *, actor: User) -> None:
+    """Put a person in a cohort's subcommittee (or move them to another one of that cohort)."""
+    if not permissions.can_manage_account(actor, user):
+        raise NotAllowed("only managers place people in cohorts")
+    teams.add_member(subcommittee.team, user, subcommittee=subcommittee, department=user.department)
+
+
+def managers_to_ask() -> list[User]:
+    """Who a person without a cohort should ask: the active managers (not admins only)."""
+    return list(db.session.scalars(
+        sa.select(User).join(UserRole).where(UserRole.role == Role.MANAGER, User.is_active.is_(True))
+        .order_by(User.name).limit(5)))
 
 
 def list_accounts() -> list[User]:

@@ -213,6 +213,20 @@ def team_summaries(viewer) -> list[TeamSummary]:
     return summaries
 
 
+def active_teams() -> list[Team]:
+    """The cohorts still running, newest first, with their subcommittees."""
+    return list(db.session.scalars(
+        sa.select(Team).where(Team.status == TeamStatus.ACTIVE).options(selectinload(Team.subcommittees))
+        .order_by(Team.cohort.desc(), Team.name)))
+
+
+def memberships_of(user) -> list[Membership]:
+    return list(db.session.scalars(
+        sa.select(Membership).where(Membership.user_id == user.id)
+        .options(joinedload(Membership.team), joinedload(Membership.subcommittee))
+        .order_by(Membership.team_id.desc())))
+
+
 def teams_with_subcommittees(viewer) -> list[Team]:
     return list(db.session.scalars(
         sa.select(Team).where(permissions.visible_teams(viewer)).options(selectinload(Team.subcommittees))

@@ -3,13 +3,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from tracker import permissions
 from tracker.extensions import db
-from tracker.forms.accounts import AccountForm, ActionForm, PeopleImportForm, RolesForm
+from tracker.formatting import subcommittee_name
+from tracker.forms.accounts import AccountForm, ActionForm, PeopleImportForm, PlacementForm, RolesForm
 from tracker.importers.people import import_people
+from tracker.models import Subcommittee
 from tracker.services import accounts, audit
+from tracker.services import teams as team_service
 from tracker.services.errors import NotAllowed, ValidationFailed
+from tracker.web.support import attempt
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -32,13 +37,22 @@ def index():
     return render_template("accounts/index.html", users=accounts.list_accounts(), action=ActionForm())
 
 
+def _placements(with_none: bool) -> tuple[list[SelectChoice], dict[int, Subcommittee]]:
+    """The subcommittees of the cohorts still running, as a choice "소소기획단 2기 · 청년‧인구"."""
+    found = {s.id: s for t in team_service.active_teams() for s in t.subcommittees}
+    choices = [SelectChoice(s.id, f"{s.team.name} · {subcommittee_name(s)}") for s in found.values()]
+    return ([SelectChoice("", _("No cohort (a mentor, a liaison or a manager)"))] if with_none else []) + choices, found
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = AccountForm()
+    form.subcommittee.choices, subcommittees = _placements(with_none=True)
     if form.validate_on_submit():
         account = accounts.NewAccount(
             name=form.name.data, email=form.email.data, staff_id=form.staff_id.data,
-            department=form.department.data, roles=tuple(sorted(form.roles.roles())))
+            department=form.department.data, roles=tuple(sorted(form.roles.roles())),
+            subcommittee=subcommittees.get(form.subcommittee.data))
         try:
             user, password = accounts.create_account(account, actor=current_user, address=request.remote_addr)
         except ValidationFailed as failure:
@@ -65,7 +79,26 @@ def detail(user_id: int):
             db.session.commit()
             flash(_("The roles have been saved."), "info")
             return redirect(url_for("accounts.detail", user_id=user.id))
-    return render_template("accounts/detail.html", user=user, form=form, action=ActionForm())
+    placement = PlacementForm(data={"subcommittee": next(
+        (m.subcommittee_id for m in team_service.memberships_of(user)), None)})
+    placement.subcommittee.choices, _found = _placements(with_none=False)
+    return render_template("accounts/detail.html", user=user, form=form, action=ActionForm(), placement=placement,
+                           memberships=team_service.memberships_of(user))
+
+
+@bp.post("/<id:user_id>/placement")
+def place(user_id: int):
+    user = _account_or_404(user_id)
+    form = PlacementForm()
+    form.subcommittee.choices, subcommittees = _placements(with_none=False)
+    subcommittee = subcommittees.get(form.subcommittee.data) if form.validate_on_submit() else None
+    if subcommittee is None:
+        flash(_("Choose a subcommittee."), "error")
+    else:
+        attempt(lambda: accounts.place_member(user, subcommittee, actor=current_user),
+                _("%(name)s is now in %(team)s, %(subcommittee)s.", name=user.name, team=subcommittee.team.name,
+                  subcommittee=subcommittee_name(subcommittee)))
+    return redirect(url_for("accounts.detail", user_id=user.id))
 
 
 @bp.post("/<id:user_id>/active/<int:active>")

@@ -9,7 +9,7 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.formatting import label, subcommittee_name
 from tracker.forms.proposals import CarryOverForm, CommentForm, IdeaForm, MoveForm, ProposalForm
-from tracker.services import teams, workflow
+from tracker.services import accounts, teams, workflow
 from tracker.services.errors import ValidationFailed
 from tracker.services.proposals import comments, editing, new_ideas
 from tracker.web.support import show_reasons, visible_proposal
@@ -20,8 +20,8 @@ bp = Blueprint("proposal_work", __name__, url_prefix="/proposals")
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     open_teams = new_ideas.teams_for_new_ideas(current_user)
-    if not open_teams:
-        abort(403)
+    if not open_teams:  # not a bare refusal: what is missing, and whom to ask
+        return render_template("proposals/no_cohort.html", managers=accounts.managers_to_ask()), 403
     form = IdeaForm(team=request.args.get("team", type=int))
     form.team.choices = [SelectChoice(t.id, t.name) for t in open_teams]
     if form.validate_on_submit():
