@@ -9,7 +9,7 @@ from tests.helpers import text_of
 from tests.functional.cohort import make_cohort, signed_in
 from tracker.importers import import_ideas
 from tracker.extensions import db
-from tracker.models import Notification, Proposal, ProposalRevision, Stage, StageChange
+from tracker.models import Notification, Proposal, ProposalRevision, Role, Stage, StageChange
 from tracker.services import teams as team_service
 
 
@@ -196,6 +196,40 @@ def test_comments_mention_people_who_see_it_in_their_notifications(app, cohort):
     assert outsider.post(f"/proposals/{proposal.id}/comments", data={"body": "몰래"}).status_code == 404
     team_member = signed_in(app, cohort.people["team_member"])
     assert team_member.post(f"/proposals/{proposal.id}/comments", data={"body": "좋아요"}).status_code == 302
+
+
+def test_mentions_reach_managers_say_who_was_told_and_opening_a_notification_reads_it(app, cohort, make_account):
+    proposal = cohort.proposal(Stage.DEVELOPING)
+    manager = cohort.people["manager"]
+    kim, kim_ji = make_account(Role.MEMBER, name="이도"), make_account(Role.MEMBER, name="이도윤")
+    twin = make_account(Role.MEMBER, name="박서준")  # the same name as the sub-member
+    for person in (kim, kim_ji, twin):
+        team_service.add_member(cohort.team, person, subcommittee=cohort.youth)
+    db.session.commit()
+    writer = signed_in(app, cohort.people["author"])
+
+    def told(body):
+        answer = writer.post(f"/proposals/{proposal.id}/comments", data={"body": body}, follow_redirects=True)
+        return text_of(answer)
+
+    page = told(f"@{manager.name}께 일정 확인 부탁드립니다")  # a manager, with a particle
+    assert f"알림을 보냈습니다: {manager.name}." in page
+    page = told("@이도윤님 자료 공유 부탁해요. @이도 확인해 주세요")  # the longest name meant, not both
+    assert "알림을 보냈습니다: 이도윤, 이도." in page
+    page = told("@이순신 님, @박서준 보세요 (메일: kim@example.org)")
+    assert "“@이순신”과(와) 맞는 사람이 없어" in page and "“@박서준”은(는) 박서준" in page
+    assert "example" not in page.split("알림")[0]  # an e-mail address is not a mention
+    mentions = lambda user: db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(  # noqa: E731
+        Notification.user_id == user.id, Notification.kind == "mention"))
+    assert (mentions(manager), mentions(kim), mentions(kim_ji), mentions(twin)) == (1, 1, 1, 0)
+
+    reader = signed_in(app, kim_ji)
+    note = db.session.scalar(sa.select(Notification).where(Notification.user_id == kim_ji.id))
+    opened = reader.get(f"/notifications/{note.id}")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(f"/proposals/{proposal.id}#comments")
+    db.session.refresh(note)
+    assert note.read_at is not None
+    assert signed_in(app, kim).get(f"/notifications/{note.id}").status_code == 404  # not theirs
 
 
 def test_saving_again_after_a_conflict_keeps_what_only_the_other_person_changed(app, cohort):

@@ -196,6 +196,7 @@ MATRIX = {
     "proposals.export": [("GET", "/proposals/export.csv", everyone(200))],
     "notifications.index": [("GET", "/notifications/", everyone(200))],
     "notifications.mark_read": [("POST", "/notifications/read", everyone(302))],
+    "notifications.open_one": [("GET", "/notifications/999999", everyone(404))],
     "presentation.manage": [("GET", "/teams/{team2}/event", seen_by(*COHORT_2))],
     "presentation.add_slot": [("POST", "/events/{event}/slots", seen_by(*COHORT_2, status=400))],  # none given
     "presentation.move_slot": [("POST", "/events/{event}/slots/{slot}/move", seen_by(*COHORT_2, status=400))],

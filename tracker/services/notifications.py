@@ -5,6 +5,7 @@ from sqlalchemy.orm import joinedload
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import MentorAssignment, Notification, Proposal, User
+from tracker.services.errors import NotFound
 
 MENTION, COMMENT = "mention", "comment"
 SUBMITTED, REVIEWED, CHANGES_REQUESTED = "submitted", "reviewed", "changes_requested"
@@ -47,3 +48,13 @@ def mark_all_read(user: User) -> int:
     return db.session.execute(
         sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=clock.now())).rowcount
+
+
+def open_notification(user: User, notification_id: int) -> Notification:
+    """One of this person's notifications, marked read as they open it."""
+    found = db.session.get(Notification, notification_id)
+    if found is None or found.user_id != user.id:
+        raise NotFound(notification_id)
+    if found.read_at is None:
+        found.read_at = clock.now()
+    return found

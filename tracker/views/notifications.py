@@ -15,6 +15,17 @@ def index():
                            action=ActionForm())
 
 
+@bp.get("/<id:notification_id>")
+def open_one(notification_id: int):
+    """Opening a notification marks it read and goes to what it is about."""
+    notification = notifications.open_notification(current_user, notification_id)
+    db.session.commit()
+    if notification.proposal_id is None:
+        return redirect(url_for("notifications.index"))
+    anchor = "comments" if notification.comment_id else None
+    return redirect(url_for("proposals.detail", proposal_id=notification.proposal_id, _anchor=anchor))
+
+
 @bp.post("/read")
 def mark_read():
     if ActionForm().validate_on_submit():

@@ -138,15 +138,27 @@ def comment(proposal_id: int):
         abort(403)
     if form.validate_on_submit():
         try:
-            comments.add_comment(proposal, form.body.data, actor=current_user)
+            _comment, mentions = comments.add_comment(proposal, form.body.data, actor=current_user)
         except ValidationFailed as failure:
             flash(failure.reasons[0][1], "error")
         else:
             db.session.commit()
+            _say_who_was_told(mentions)
             return redirect(url_for("proposals.detail", proposal_id=proposal.id, _anchor="comments"))
     else:
         flash(_("Write a comment first."), "error")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id, _anchor="comments"))
+
+
+def _say_who_was_told(mentions: comments.Mentions) -> None:
+    if mentions.found:
+        flash(_("Notified: %(names)s.", names=", ".join(p.name for p in mentions.found)), "info")
+    for written in mentions.unknown:
+        flash(_("“@%(name)s” matches nobody who can read this proposal: nobody was notified for it.",
+                name=written), "error")
+    for written, names in mentions.unclear:
+        flash(_("“@%(name)s” could be %(names)s: nobody was notified for it. Write the full name.",
+                name=written, names=", ".join(names)), "error")
 
 
 @bp.post("/<id:proposal_id>/carry-over")
