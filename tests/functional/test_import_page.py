@@ -10,7 +10,7 @@ from tests.factories import csv_bytes
 from tests.functional.cohort import make_cohort, signed_in
 from tests.helpers import text_of
 from tracker.extensions import db
-from tracker.models import PendingImport, Proposal
+from tracker.models import Notification, PendingImport, Proposal, Role
 from tracker.services import teams as team_service
 
 
@@ -96,3 +96,24 @@ def test_a_cancelled_or_unreadable_file_saves_nothing_and_only_managers_import(a
     member = signed_in(app, cohort.people["author"])
     assert member.get("/proposals/import").status_code == 403
     assert member.post(f"/proposals/import/{token}", data={"choice": "all"}).status_code in (403, 404)
+
+
+def test_authors_who_have_one_account_are_linked_and_the_page_says_which(app, cohort, make_account):
+    make_account(Role.MEMBER, name="동명이인")
+    make_account(Role.MEMBER, name="동명이인")
+    manager = signed_in(app, cohort.people["manager"])
+    author = cohort.people["author"]  # 김민지: one account
+    preview = text_of(_upload(manager, [["제목", "제안자"], ["연결될 제안", f"{author.name}, 동명이인, 외부 인사"]],
+                              team_service.find_team("소소기획단 2기").id))
+    assert f"계정과 연결한 제안자 (제안의 알림을 받습니다): {author.name}" in preview
+    assert "이름으로만 남긴 제안자 (계정이 없거나 같은 이름이 여럿): 동명이인, 외부 인사" in preview
+    token = re.search(r'action="/proposals/import/([^"]+)"', _upload(
+        manager, [["제목", "제안자"], ["연결될 제안", f"{author.name}, 동명이인, 외부 인사"]],
+        team_service.find_team("소소기획단 2기").id).get_data(as_text=True))[1]
+    manager.post(f"/proposals/import/{token}", data={"choice": "all"})
+    proposal = db.session.scalar(sa.select(Proposal).where(Proposal.title == "연결될 제안"))
+    assert [(a.user_id, a.name) for a in proposal.authors] == [(author.id, None), (None, "동명이인"), (None, "외부 인사")]
+    commenter = signed_in(app, cohort.people["manager"])
+    commenter.post(f"/proposals/{proposal.id}/comments", data={"body": "가져온 제안에 의견 남깁니다"})
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
+        Notification.user_id == author.id, Notification.proposal_id == proposal.id)) == 1

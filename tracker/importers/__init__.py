@@ -92,8 +92,12 @@ def _import(data: bytes, filename: str, *, team, create_teams, dry_run, skip_inv
         return report
 
     note = _("Imported from %(file)s", file=filename)
+    names = {n for plan in plans for r in plan.records for n in (r.author_names or [])}
+    accounts = proposal_service.accounts_named(names)
+    report.authors_linked = sorted(accounts)
+    report.authors_as_text = sorted(names - set(accounts))
     for plan in plans:
-        _apply_team(plan, report, write=not dry_run, keep_existing=keep_existing, note=note)
+        _apply_team(plan, report, write=not dry_run, keep_existing=keep_existing, note=note, accounts=accounts)
     report.written = not dry_run
     report.rows.sort(key=lambda outcome: outcome.row)
     return report
@@ -185,7 +189,7 @@ def _reject_duplicate_keys(plans: list[_TeamPlan], report: ImportReport) -> None
 
 
 def _apply_team(plan: _TeamPlan, report: ImportReport, *, write: bool, keep_existing: bool,
-                note: str) -> None:
+                note: str, accounts: dict[str, int]) -> None:
     if not plan.records:
         return
     team = plan.team
@@ -211,7 +215,7 @@ def _apply_team(plan: _TeamPlan, report: ImportReport, *, write: bool, keep_exis
         elif keep_existing:
             report.unchanged += 1
             report.rows.append(RowOutcome(record.row, title, team_name, "unchanged", proposal.id))
-        elif _update(proposal, record, subcommittee, write=write, note=note):
+        elif _update(proposal, record, subcommittee, write=write, note=note, accounts=accounts):
             report.updated += 1
             updated.append(proposal.id)
             report.rows.append(RowOutcome(record.row, title, team_name, "updated", proposal.id))
@@ -221,17 +225,18 @@ def _apply_team(plan: _TeamPlan, report: ImportReport, *, write: bool, keep_exis
     report.created += len(new)
     ids = [None] * len(new)
     if write:
-        ids = proposal_service.create_imported(team, new, note=note)
+        ids = proposal_service.create_imported(team, new, note=note, accounts=accounts)
         text_index.index_proposals(updated)  # the changed texts, once for the whole file
     report.rows.extend(RowOutcome(r.row, r.fields.get("title") or "", team_name, "created", pid)
                        for r, pid in zip(new_records, ids))
 
 
-def _update(proposal: Proposal, record: IdeaRecord, subcommittee, *, write: bool, note: str) -> bool:
+def _update(proposal: Proposal, record: IdeaRecord, subcommittee, *, write: bool, note: str,
+            accounts: dict[str, int]) -> bool:
     diff = proposal_service.diff_imported(
         proposal, fields=record.fields, stage=record.stage,
         subcommittee=subcommittee if record.has_subcommittee else proposal_service.UNCHANGED,
         author_names=record.author_names)
     if diff and write:
-        proposal_service.apply_imported(proposal, diff, note=note)
+        proposal_service.apply_imported(proposal, diff, note=note, accounts=accounts)
     return bool(diff)

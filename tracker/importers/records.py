@@ -62,3 +62,5 @@ class RowOutcome:
 class ImportReport(Report):
     teams_created: list[str] = field(default_factory=list)
     rows: list[RowOutcome] = field(default_factory=list)
+    authors_linked: list[str] = field(default_factory=list)  # 제안자 names exactly one account bears
+    authors_as_text: list[str] = field(default_factory=list)  # the others, kept as written

@@ -62,8 +62,20 @@ class NewImported:
     author_names: list[str]
 
 
+def accounts_named(names) -> dict[str, int]:
+    """The active accounts of these author names, for the names exactly one account bears (a name
+    two people share, or nobody's, stays a name)."""
+    wanted = sorted({n for n in names if n})
+    found: dict[str, list[int]] = {}
+    for start in range(0, len(wanted), 500):
+        for user_id, name in db.session.execute(sa.select(User.id, User.name).where(
+                User.name.in_(wanted[start:start + 500]), User.is_active.is_(True))):
+            found.setdefault(name, []).append(user_id)
+    return {name: ids[0] for name, ids in found.items() if len(ids) == 1}
+
+
 def create_imported(team: Team, records: list[NewImported], *, actor: User | None = None,
-                    note: str | None = None) -> list[int]:
+                    note: str | None = None, accounts: dict[str, int] | None = None) -> list[int]:
     """Create proposals from imported records, each entering its stage through the import action.
 
     Inserted in bulk (one statement per table and batch) so that a 10,000-row archive file
@@ -94,8 +106,9 @@ def create_imported(team: Team, records: list[NewImported], *, actor: User | Non
     db.session.execute(sa.insert(StageChange.__table__), [
         {"proposal_id": pid, "from_stage": None, "to_stage": r.stage, "action": IMPORT_ACTION,
          "actor_id": actor_id, "note": note, "created_at": at} for pid, r, at in zip(ids, records, entered)])
-    authors = [{"proposal_id": pid, "name": name, "position": i}
-               for pid, r in zip(ids, records) for i, name in enumerate(r.author_names)]
+    accounts = accounts or {}
+    authors = [{"proposal_id": pid, "user_id": accounts.get(name), "name": None if name in accounts else name,
+                "position": i} for pid, r in zip(ids, records) for i, name in enumerate(r.author_names)]
     if authors:
         db.session.execute(sa.insert(ProposalAuthor.__table__), authors)
     text_index.index_proposals(ids, new=True)
@@ -149,7 +162,7 @@ def diff_imported(
 
 
 def apply_imported(proposal: Proposal, diff: ImportedDiff, *, actor: User | None = None,
-                   note: str | None = None) -> None:
+                   note: str | None = None, accounts: dict[str, int] | None = None) -> None:
     """Write a diff from ``diff_imported``, with its revision and stage-change rows."""
     if diff.changes:
         proposal.updated_at = clock.now()  # the row is written (and versioned) even if only authors change
@@ -158,7 +171,8 @@ def apply_imported(proposal: Proposal, diff: ImportedDiff, *, actor: User | None
         if "subcommittee" in diff.changes:
             proposal.subcommittee = diff.subcommittee
         if "authors" in diff.changes:
-            proposal.authors = [ProposalAuthor(name=n, position=i)
+            accounts = accounts or {}
+            proposal.authors = [ProposalAuthor(user_id=accounts.get(n), name=None if n in accounts else n, position=i)
                                 for i, n in enumerate(diff.author_names)]
         # the flush writes the row once, so the version it makes is the next one
         db.session.add(ProposalRevision(proposal=proposal, actor=actor, source=IMPORT_ACTION,
