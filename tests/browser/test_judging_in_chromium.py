@@ -4,13 +4,15 @@ computation gives."""
 import re
 
 import pytest
+import sqlalchemy as sa
 
 from tests.browser.conftest import sign_in
+from tests.conftest import PASSWORD
 from tests.functional.cohort import make_cohort
 from tracker import clock
 from tracker.extensions import db
-from tracker.models import Role, Stage
-from tracker.services import presentation
+from tracker.models import JudgeScore, Role, Stage
+from tracker.services import accounts, presentation
 
 pytestmark = pytest.mark.browser
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
@@ -104,3 +106,53 @@ def test_three_judges_score_at_once_and_the_ranking_matches_the_hand_computation
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_judges_phone_keeps_scores_offline_and_across_an_ended_sign_in(
+        browser, live_server, programme, make_account, screenshot):
+    cohort = make_cohort(make_account)
+    manager = cohort.people["manager"]
+    event = presentation.save_event(cohort.team, held_on=clock.today(), starts_at=None,
+                                    place="시청 대회의실", minutes_per_slot=15, actor=manager)
+    proposal = cohort.proposal(Stage.SHORTLISTED, title="빈집 청년주택", summary="한 줄")
+    presentation.add_slot(event, proposal.id, actor=manager)
+    judge = make_account(Role.MEMBER, name="심사위원 라")
+    presentation.add_judge(event, judge, actor=manager)
+    db.session.commit()
+    context = browser.new_context(**PHONE)
+    tab = context.new_page()
+    status = tab.locator("#save-status")
+    try:
+        sign_in(tab, live_server, judge)
+        tab.goto(f"{live_server}/events/{event.id}/judge/1")
+        sheet_url = tab.url
+        tab.get_by_role("group", name=re.compile("^실현 가능성")).get_by_label("9", exact=True).check()
+        status.filter(has_text="모든 점수가 저장되었습니다.").wait_for(timeout=10_000)
+
+        # the sign-in ends (signed out everywhere from another browser): the sheet says so and keeps the score
+        accounts.end_every_session(judge, actor=judge, address="test")
+        db.session.commit()
+        tab.get_by_role("group", name=re.compile("^기대 효과")).get_by_label("8", exact=True).check()
+        status.filter(has_text="로그인이 끝났습니다").wait_for(timeout=10_000)
+        assert "연결이 끊겼습니다" not in status.inner_text()
+        screenshot(tab, "judge-signed-out-phone-ko")
+        tab.get_by_role("link", name="다시 로그인하고 보내기").click()
+        tab.get_by_label("이메일 또는 직원 번호").fill(judge.staff_id)
+        tab.get_by_label("비밀번호").fill(PASSWORD)
+        tab.get_by_role("button", name="로그인").click()
+        tab.wait_for_url(sheet_url)
+        status.filter(has_text="모든 점수가 저장되었습니다.").wait_for(timeout=10_000)
+        kept = {s.criterion: s.score for s in db.session.scalars(
+            sa.select(JudgeScore).where(JudgeScore.judge_id == judge.id))}
+        assert sorted(kept.values()) == [8, 9], kept  # the score kept while signed out, sent after
+
+        # finishing offline stays on the sheet, says the scores are kept, and moves on once back online
+        context.set_offline(True)
+        tab.get_by_role("button", name="저장하고 마치기").click()
+        status.filter(has_text="연결되면 다음으로 넘어갑니다").wait_for(timeout=10_000)
+        assert tab.url == sheet_url
+        screenshot(tab, "judge-finish-offline-phone-ko")
+        context.set_offline(False)
+        tab.wait_for_url(f"{live_server}/events/{event.id}/judge", timeout=15_000)
+    finally:
+        context.close()

@@ -250,3 +250,14 @@ def test_a_decided_proposal_is_not_decided_again_from_the_ranking(app, cohort, m
     assert "가 제안: 이미 선정 여부가 기록되었습니다." in page
     db.session.refresh(a)
     assert a.stage == Stage.SELECTED
+
+
+def test_a_score_sent_after_the_sign_in_ended_is_told_so_in_json(app, cohort):
+    _manager, event, _ = _event(app, cohort, "빈집 청년주택")
+    stranger = app.test_client()
+    answer = stranger.post(f"/events/{event.id}/judge/score", data={"criterion": "x", "score": "5"},
+                           headers={"Accept": "application/json"})
+    assert answer.status_code == 401 and answer.json["signed_out"] is True
+    assert answer.json["message"] == "로그인이 끝났습니다."
+    page = stranger.post(f"/events/{event.id}/judge/score", data={"criterion": "x", "score": "5"})
+    assert page.status_code == 302 and "/auth/login" in page.headers["Location"]  # a browser still gets the page

@@ -1,5 +1,6 @@
 """Error pages: a clear page in the person's language, never a stack trace."""
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,12 +29,19 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def form_expired(_error):
+        if wants_json():  # a page's script (the score sheet): its sign-in, and the token with it, ended
+            return jsonify(saved=False, signed_out=True, message=_("Your sign-in has ended.")), 400
         return _error_page("errors/csrf.html", 400)
 
     app.register_error_handler(500, server_error)
     app.register_error_handler(StaleDataError, changed_meanwhile)
     for error in DATABASE_UNAVAILABLE:
         app.register_error_handler(error, database_unavailable)
+
+
+def wants_json() -> bool:
+    """A request from a page's script, which reads JSON (Accept: application/json), not a page."""
+    return request.accept_mimetypes.best == "application/json"
 
 
 def _error_page(template: str, status: int, **context):
