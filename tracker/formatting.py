@@ -4,9 +4,10 @@ from datetime import date, datetime
 from babel.dates import format_skeleton
 from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_decimal, format_time, get_locale, get_translations
+from flask_babel import lazy_gettext as _l
 
 from tracker import clock, permissions, vocabulary
-from tracker.models import Recommendation, Stage
+from tracker.models import Recommendation, Role, Stage
 
 LANGUAGE_COOKIE = "lang"
 
@@ -102,6 +103,35 @@ def subcommittee_name(subcommittee) -> str:
     return subcommittee.name_ko
 
 
+_SIGN_IN_REFUSALS = {
+    "unknown_account": _l("no such account"), "no_password": _l("no password set"),
+    "wrong_password": _l("wrong password"), "inactive": _l("account deactivated"),
+    "expired": _l("judge's access ended"), "temporary_expired": _l("temporary password expired"),
+}
+
+
+def audit_detail(detail: dict | None) -> str:
+    """An audit entry's details in words: why a sign-in failed, which roles, how many sessions."""
+    if not detail:
+        return ""
+
+    def roles(values) -> str:
+        return ", ".join(label(Role(v)) if v in Role._value2member_map_ else str(v) for v in values)
+
+    def value_of(key, value) -> str:
+        if key == "reason":
+            return str(_SIGN_IN_REFUSALS.get(value, value))
+        if isinstance(value, dict):  # a setting before and after
+            return "; ".join(f"{k}: {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in value.items())
+        if isinstance(value, list):
+            return roles(value)
+        return str(value)
+
+    names = {"reason": _l("Reason"), "roles": _l("Roles"), "before": _l("Before"), "after": _l("After"),
+             "sessions": _l("Sessions ended"), "setting": _l("Setting")}
+    return " · ".join(f"{names.get(k, k)}: {value_of(k, v)}" for k, v in detail.items())
+
+
 def person_label(user) -> str:
     """A name in a list of accounts, with what tells two 김민지 apart."""
     detail = user.department or user.email or user.staff_id
@@ -155,7 +185,7 @@ def register(app: Flask) -> None:
     app.jinja_env.tests["visible_to"] = lambda proposal, user: permissions.can_view_proposal(user, proposal)
     app.jinja_env.filters.update(kdate=kdate, kdatetime=kdatetime, krw=krw, label=label,
                                  subcommittee_name=subcommittee_name, criterion_name=criterion_name, field_label=field_label,
-                                 change_value=change_value, recommendation_label=recommendation_label,
+                                 change_value=change_value, recommendation_label=recommendation_label, audit_detail=audit_detail,
                                  month_label=month_label, weekday=weekday, clock=time_of_day,
                                  activity_when=activity_when, month_arg=month_arg)
     app.jinja_env.globals.update(current_language=current_language, all_stages=list(Stage),

@@ -129,8 +129,8 @@ def test_managers_read_the_audit_log(app, manager_client, make_account):
     manager_client.post(f"/accounts/{member.id}", data={"roles": ["member", "mentor"]})
     page = manager_client.get("/accounts/audit").get_data(as_text=True)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
-    assert "로그인 실패" in text and "10.1.2.3" in text and "reason: wrong_password" in text
-    assert "reason: unknown_account" in text and "역할 변경" in text and "운영담당 감사대상" in text
+    assert "로그인 실패" in text and "10.1.2.3" in text and "사유: 비밀번호 틀림" in text
+    assert "사유: 없는 계정" in text and "역할 변경" in text and "운영담당 감사대상" in text
     assert "nobody@gyeongju.go.kr" not in text  # what was typed is kept only when it names an account
     assert "wrong-password" not in page
     failed_only = manager_client.get("/accounts/audit?event=login_failed").get_data(as_text=True)

@@ -166,6 +166,9 @@ def test_lineage_and_carry_over_are_visible_both_ways(app, cohort, make_account)
     assert "이어온 원래 제안" in text_of(member.get(f"/proposals/{copy.id}")) or \
         "청년 농부 학교" in text_of(member.get(f"/proposals/{copy.id}"))
     assert "소소기획단 3기" in text_of(member.get(f"/proposals/{not_selected.id}"))
+    # carried once into 3기: the button is gone (2기 is its own cohort), a second post is refused
+    assert f"/proposals/{not_selected.id}/carry-over" not in member.get(f"/proposals/{not_selected.id}").get_data(
+        as_text=True)
     again = member.post(f"/proposals/{not_selected.id}/carry-over", data={"team": cohort3.id}, follow_redirects=True)
     assert "이미 소소기획단 3기로 이어졌습니다" in text_of(again)
 

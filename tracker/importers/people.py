@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from tracker import permissions
+from tracker.formatting import label
 from tracker.importers.cells import cell_text, header_index, match_headers
 from tracker.importers.readers import read_table
 from tracker.importers.records import FileProblem, Report, RowError
@@ -127,7 +128,8 @@ def _record(row_no, values, headers, team_cache, errors) -> PersonRecord | None:
     for text in filter(None, (t.strip() for t in _SPLIT.split(values.get("roles", "")))):
         role = parse_label(Role, text)
         if role is None:
-            fail("roles", _("Unknown role “%(value)s” (단원, 멘토, 운영 담당, 관리자).", value=text))
+            fail("roles", _("Unknown role “%(value)s” (%(known)s).", value=text,
+                            known=", ".join(label(r) for r in Role)))
         roles.add(role)
     if not roles and "roles" in headers.values() and not values.get("roles"):
         fail("roles", _("Choose at least one role."))

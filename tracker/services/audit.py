@@ -17,7 +17,7 @@ def record(event: str, *, actor: User | None = None, subject: User | None = None
 
 
 EVENTS = ("login", "login_failed", "logout", "password_changed", "password_reset", "account_created",
-          "roles_changed", "account_activated", "account_deactivated", "settings_changed")
+          "roles_changed", "account_activated", "account_deactivated", "signed_out_everywhere", "settings_changed")
 
 
 def events(kind: str | None, page: int, per_page: int = 50) -> tuple[list[AuditEvent], int, int, int]:

@@ -159,13 +159,15 @@ def get_activity(team: Team, activity_id: int) -> Activity:
     return activity
 
 
-def attendee_choices(team: Team) -> list[User]:
-    """Accounts that may attend: the team's members and the mentors of its subcommittees."""
+def attendee_choices(team: Team, keep_ids=()) -> list[User]:
+    """Accounts that may attend: the team's active members and the mentors of its subcommittees,
+    and those of ``keep_ids`` (already recorded) even when deactivated since."""
     members = sa.select(Membership.user_id).where(Membership.team_id == team.id)
     mentors = (sa.select(MentorAssignment.user_id).join(Subcommittee)
                .where(Subcommittee.team_id == team.id))
     return list(db.session.scalars(
-        sa.select(User).where(sa.or_(User.id.in_(members), User.id.in_(mentors)))
+        sa.select(User).where(sa.or_(User.id.in_(members), User.id.in_(mentors)),
+                              sa.or_(User.is_active.is_(True), User.id.in_(list(keep_ids))))
         .order_by(User.name, User.id)))
 
 

@@ -241,11 +241,13 @@ def get_team(team_id: int) -> Team:
     return team
 
 
-def team_member_choices(team_id: int) -> list[tuple[int, str]]:
-    """The team's members as (account id, name), for choosing co-authors."""
-    return [(user_id, name) for user_id, name in db.session.execute(
-        sa.select(User.id, User.name).join(Membership, Membership.user_id == User.id)
-        .where(Membership.team_id == team_id).order_by(User.name, User.id))]
+def team_member_choices(team_id: int, keep_ids=()) -> list[tuple[int, str, bool]]:
+    """The team's members as (account id, name, active), for choosing co-authors: the active ones,
+    and those of ``keep_ids`` (already chosen) even when deactivated since."""
+    return [(user_id, name, active) for user_id, name, active in db.session.execute(
+        sa.select(User.id, User.name, User.is_active).join(Membership, Membership.user_id == User.id)
+        .where(Membership.team_id == team_id, sa.or_(User.is_active.is_(True), User.id.in_(list(keep_ids))))
+        .order_by(User.name, User.id))]
 
 
 def team_proposal_choices(team_id: int, viewer, exclude_stages=()) -> list[tuple[int, str]]:

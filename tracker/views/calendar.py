@@ -88,7 +88,9 @@ def _form(team, activity=None) -> ActivityForm:
             "proposals": [p.id for p in activity.proposals if permissions.can_view_proposal(current_user, p)]})
     form.kind.choices = [SelectChoice(k.value, label(k)) for k in ActivityKind]
     form.subcommittees.choices = [SelectChoice(s.id, subcommittee_name(s)) for s in team.subcommittees]
-    form.attendees.choices = [SelectChoice(u.id, u.name) for u in calendar.attendee_choices(team)]
+    form.attendees.choices = [SelectChoice(u.id, u.name if u.is_active else _("%(name)s (deactivated)", name=u.name))
+                              for u in calendar.attendee_choices(team, keep_ids=[u.id for u in activity.attendees]
+                                                                 if activity else ())]
     form.proposals.choices = [SelectChoice(pid, title) for pid, title in teams.team_proposal_choices(
         team.id, current_user, exclude_stages=(Stage.WITHDRAWN,))]
     return form

@@ -52,7 +52,9 @@ def edit(proposal_id: int):
     draft = editing.draft_of(proposal)
     form = ProposalForm(obj=draft, version=proposal.version)
     form.subcommittee_id.choices = [SelectChoice("", "–")] + [SelectChoice(s.id, subcommittee_name(s)) for s in proposal.team.subcommittees]
-    form.coauthor_ids.choices = [SelectChoice(uid, name) for uid, name in teams.team_member_choices(proposal.team_id)]
+    form.coauthor_ids.choices = [SelectChoice(uid, name if active else _("%(name)s (deactivated)", name=name))
+                                 for uid, name, active in teams.team_member_choices(
+                                     proposal.team_id, keep_ids=[a.user_id for a in proposal.authors if a.user_id])]
     if request.method == "GET" and draft.references and len(form.references) < form.references.max_entries:
         form.references.append_entry()  # one empty row for a new case (min_entries gives it when none)
     conflicts = []

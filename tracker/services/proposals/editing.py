@@ -199,9 +199,12 @@ def _validate(proposal: Proposal, draft: ProposalDraft, actor: User) -> None:
     for reference in draft.references:
         if reference.url and not reference.url.lower().startswith(("http://", "https://")):
             reasons.append(("references", _("A link must start with http:// or https://.")))
-    if draft.builds_on_id is not None:
+    if draft.builds_on_id is not None and draft.builds_on_id == proposal.id:
+        reasons.append(("builds_on_id", _("No. %(number)d is this proposal itself: give the number of the earlier "
+                                          "idea it builds on.", number=proposal.id)))
+    elif draft.builds_on_id is not None:
         earlier = db.session.get(Proposal, draft.builds_on_id)
-        if earlier is None or earlier.id == proposal.id or not permissions.can_view_proposal(actor, earlier):
+        if earlier is None or not permissions.can_view_proposal(actor, earlier):
             reasons.append(("builds_on_id", _("There is no earlier proposal no. %(number)d that you can see.",
                                               number=draft.builds_on_id)))
     if reasons:
