@@ -236,3 +236,23 @@ def test_impossible_dates_and_ids_are_form_errors_not_crashes(app, cohort):
         response = manager.post(f"/teams/{cohort.team.id}/calendar/activities/new", data=lecture_data(cohort, **changes))
         assert response.status_code == 200, changes
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 0
+
+
+def test_a_benchmarking_trip_over_several_days_shows_on_each_day_and_with_its_end(app, cohort):
+    # 2025-06-30 09:00 to 2025-07-02 18:00 in Seoul: it crosses into July
+    db.session.add(Activity(team=cohort.team, kind=ActivityKind.BENCHMARKING, title="순천 벤치마킹",
+                            starts_at=datetime(2025, 6, 30, 0, 0, tzinfo=timezone.utc),
+                            ends_at=datetime(2025, 7, 2, 9, 0, tzinfo=timezone.utc)))
+    db.session.commit()
+    member = signed_in(app, cohort.people["team_member"])
+    july = member.get(f"/teams/{cohort.team.id}/calendar?month=2025-07").get_data(as_text=True)
+    for day, shown in (("2025-07-01", True), ("2025-07-02", True), ("2025-07-03", False)):
+        cell = july[july.index(f'datetime="{day}"'):]
+        assert ("순천 벤치마킹" in cell[:cell.index("</td>")]) is shown, day
+    first_of_july = july[july.index('datetime="2025-07-01"'):]
+    assert "이어짐" in first_of_july[:first_of_july.index("</td>")]
+    june = member.get(f"/teams/{cohort.team.id}/calendar?month=2025-06").get_data(as_text=True)
+    june_30 = june[june.index('datetime="2025-06-30"'):]
+    assert "09:00" in june_30[:june_30.index("</td>")] and "순천 벤치마킹" in june_30[:june_30.index("</td>")]
+    listing = text_of(member.get(f"/teams/{cohort.team.id}/calendar/list?year=2025"))
+    assert "2025. 6. 30. (월) – 2025. 7. 2. (수)" in listing

@@ -42,6 +42,18 @@ class Event:
         """The activity's own title; None for a team date (shown by its kind's label)."""
         return self.activity.title if self.activity else None
 
+    @property
+    def last_day(self) -> date:
+        """The day it ends (a benchmarking trip may last several days)."""
+        if self.activity is None or self.activity.ends_at is None:
+            return self.day
+        return max(self.day, local_day(self.activity.ends_at))
+
+    @property
+    def continues(self) -> bool:
+        """Shown on a later day of a multi-day activity, not the day it starts."""
+        return self.activity is not None and self.day > local_day(self.activity.starts_at)
+
 
 @dataclass
 class Day:
@@ -110,8 +122,8 @@ def events_between(team: Team, first: date = date.min, last: date = date.max) ->
     """Activities and team dates from ``first`` to ``last`` (the programme's days, both included;
     every one of the team's without them), in order."""
     within = [Activity.team_id == team.id]
-    if first != date.min:
-        within.append(Activity.starts_at >= _utc(first))
+    if first != date.min:  # started on or after the first day, or still going on it
+        within.append(sa.or_(Activity.starts_at >= _utc(first), Activity.ends_at >= _utc(first)))
     if last != date.max:
         within.append(Activity.starts_at < _utc(last + timedelta(days=1)))
     activities = db.session.scalars(
@@ -136,7 +148,10 @@ def month_of(team: Team, first: date) -> Month:
     weeks = month_calendar.Calendar(firstweekday=6).monthdatescalendar(first.year, first.month)
     by_day: dict[date, list[Event]] = {}
     for event in events_between(team, weeks[0][0], weeks[-1][-1]):
-        by_day.setdefault(event.day, []).append(event)
+        day = max(event.day, weeks[0][0])
+        while day <= min(event.last_day, weeks[-1][-1]):  # on each of its days
+            by_day.setdefault(day, []).append(event if day == event.day else Event(event.kind, day, event.activity))
+            day += timedelta(days=1)
     return Month(first, [[Day(d, d.month == first.month, by_day.get(d, [])) for d in week] for week in weeks])
 
 
