@@ -1,6 +1,7 @@
 """Smaller rough edges of the second walk (issue 21): what each person now sees."""
 import pytest
 
+from tests.conftest import PASSWORD
 from tests.factories import csv_bytes
 from tests.functional.cohort import make_cohort, signed_in
 from tests.functional.test_proposal_work import edit_form
@@ -49,3 +50,10 @@ def test_deactivated_people_are_not_offered_as_co_authors_and_are_marked_where_l
     assert f">{quitter.name}<" not in form and f"{quitter.name} (사용 중지)" not in form  # not offered
     team = text_of(signed_in(app, cohort.people["manager"]).get(f"/teams/{cohort.team.id}"))
     assert f"{quitter.name} 사용 중지" in team
+
+
+def test_a_deactivated_person_is_told_so_only_after_the_right_password(app, cohort, make_account):
+    gone = make_account(Role.MEMBER, name="퇴직자2", active=False)
+    wrong = text_of(app.test_client().post("/auth/login", data={"identifier": gone.staff_id, "password": "x" * 12}))
+    right = text_of(app.test_client().post("/auth/login", data={"identifier": gone.staff_id, "password": PASSWORD}))
+    assert "중지된 계정" not in wrong and "중지된 계정입니다" in right, (wrong, right)
