@@ -2,6 +2,7 @@
 its connection for a while), the manager watches, closes scoring and sees the ranking a hand
 computation gives."""
 import re
+import statistics
 
 import pytest
 import sqlalchemy as sa
@@ -28,11 +29,16 @@ SCORES = {
 
 
 def _by_hand():
-    """The ranking computed here, independently of the app: mean of the judges' weighted means."""
+    """The ranking computed here, independently of the app: each judge's weighted means, standardised
+    by that judge's own average and standard deviation; ranked by the mean of those."""
+    per_judge = {j: {t: sum(s * w for s, w in zip(SCORES[j][t], WEIGHTS)) / sum(WEIGHTS) for t in TITLES}
+                 for j in SCORES}
+    centre = {j: (statistics.fmean(m.values()), statistics.pstdev(m.values())) for j, m in per_judge.items()}
     marks = {}
     for title in TITLES:
-        per_judge = [sum(s * w for s, w in zip(SCORES[j][title], WEIGHTS)) / sum(WEIGHTS) for j in SCORES]
-        marks[title] = (round(sum(per_judge) / len(per_judge), 2), round(max(per_judge) - min(per_judge), 2))
+        own = [per_judge[j][title] for j in SCORES]
+        standardised = statistics.fmean((per_judge[j][title] - centre[j][0]) / centre[j][1] for j in SCORES)
+        marks[title] = (round(standardised, 2), round(sum(own) / len(own), 2), round(max(own) - min(own), 2))
     return sorted(marks.items(), key=lambda item: -item[1][0])
 
 
@@ -96,12 +102,13 @@ def test_three_judges_score_at_once_and_the_ranking_matches_the_hand_computation
 
         manager.get_by_role("link", name="순위와 선정").click()
         rows = manager.locator("table.ranking tbody tr")
-        for place, (title, (mark, spread)) in enumerate(_by_hand(), start=1):
+        for place, (title, (standardised, mark, spread)) in enumerate(_by_hand(), start=1):
             cells = rows.nth(place - 1).locator("td")
             assert cells.nth(0).inner_text().startswith(str(place)), title
             assert title in cells.nth(1).inner_text()
-            assert cells.nth(2).inner_text() == f"{mark:.2f}" and cells.nth(3).inner_text() == f"{spread:.2f}"
-            assert cells.nth(4).inner_text() == "3"
+            assert cells.nth(2).inner_text() == f"{standardised:.2f}"
+            assert cells.nth(3).inner_text() == f"{mark:.2f}" and cells.nth(4).inner_text() == f"{spread:.2f}"
+            assert cells.nth(5).inner_text() == "3"
         screenshot(manager, "ranking-ko")
     finally:
         for context in contexts:

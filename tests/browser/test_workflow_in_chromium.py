@@ -41,8 +41,10 @@ def test_from_a_new_idea_to_mentor_review(browser, live_server, member, screensh
         page.locator("#similar-ideas").get_by_role("link", name="빈집있는교?").wait_for()  # loaded after the page
 
         page.get_by_role("button", name="구체화 시작 → 구체화").click()
-        page.get_by_role("button", name="멘토 검토 요청 (제출) → 멘토 검토").click()
-        assert "현황·문제점을 입력해야 제출할 수 있습니다." in page.get_by_role("alert").first.inner_text()
+        # not ready to submit: the button is shown disabled, with what is missing
+        submit = page.get_by_role("button", name="멘토 검토 요청 (제출) → 멘토 검토")
+        assert submit.is_disabled()
+        assert "현황·문제점을 입력해야 제출할 수 있습니다." in page.locator("#unmet-submit").inner_text()
 
         page.get_by_role("link", name="제안 수정하기").click()
         page.get_by_label("현황 및 문제점").fill("구도심 빈집 1,200채, 청년 창업 공간 부족")

@@ -12,7 +12,8 @@ from tests.helpers import text_of
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import EventJudge, JudgeScore, Notification, PresentationEvent, Role, Stage, StageChange, User
-from tracker.services import presentation, selection
+from tracker.services import presentation, recusal, selection
+from tracker.services.errors import ValidationFailed
 
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
 
@@ -154,7 +155,7 @@ def _score(event, judge, proposal, feasibility, impact, creativity, delivery):
     db.session.commit()
 
 
-def test_the_ranking_is_the_weighted_mean_with_spread_and_ties(app, cohort, make_account):
+def test_the_ranking_is_decided_by_standardised_marks_with_the_plain_mean_beside(app, cohort, make_account):
     manager, event, (a, b, c, d) = _event(app, cohort, "가 제안", "나 제안", "다 제안", "라 제안")
     judges = [make_account(Role.MEMBER, name=f"심사{n}") for n in (1, 2, 3)]
     for j in judges:
@@ -169,28 +170,77 @@ def test_the_ranking_is_the_weighted_mean_with_spread_and_ties(app, cohort, make
     _score(event, judges[1], c, 8, 8, 8, 8)     # 8.0 → mean 7.0, spread 2.0
     presentation.save_score(event, judges[2], c.id, "impact", 10)  # incomplete: not counted
     db.session.commit()
+    # by hand: judge 1 marks 8.0 / 7.6 / 6.0, average 7.2, standard deviation √(2.24 / 3) = 0.8641,
+    # so a = +0.926, b = +0.463, c = −1.389; judge 2 marks 7.6 / 7.6 / 8.0, average 7.733, deviation
+    # 0.1886, so a = b = −0.707, c = +1.414. Standardised: a = 0.11, b = −0.12, c = 0.01.
     rows = {r.proposal.title: r for r in selection.ranking(event)}
-    assert (rows["가 제안"].average, rows["가 제안"].spread, rows["가 제안"].rank) == (7.8, 0.4, 1)
-    assert (rows["나 제안"].average, rows["나 제안"].spread, rows["나 제안"].rank) == (7.6, 0.0, 2)
-    assert (rows["다 제안"].average, rows["다 제안"].spread, rows["다 제안"].incomplete_judges) == (7.0, 2.0, 1)
-    assert rows["라 제안"].rank is None and rows["라 제안"].average is None
-    _score(event, judges[2], b, 8, 8, 8, 8)     # b: (7.6 + 7.6 + 8) / 3 = 7.73
-    _score(event, judges[2], a, 7, 8, 8, 8)     # 7.7 → a: (8 + 7.6 + 7.7) / 3 = 7.77
+    got = {t: (r.average, r.spread, r.standardised, r.rank) for t, r in rows.items()}
+    assert got == {"가 제안": (7.8, 0.4, 0.11, 1), "다 제안": (7.0, 2.0, 0.01, 2), "나 제안": (7.6, 0.0, -0.12, 3),
+                   "라 제안": (None, None, None, None)}
+    assert rows["다 제안"].incomplete_judges == 1
+    _score(event, judges[2], b, 8, 8, 8, 8)     # judge 3: b 8.0, a 7.7 → b = +1, a = −1
+    _score(event, judges[2], a, 7, 8, 8, 8)
+    # a = (0.926 − 0.707 − 1) / 3 = −0.26, b = (0.463 − 0.707 + 1) / 3 = 0.25; plain a 7.77, b 7.73
     page = text_of(manager.get(f"/events/{event.id}/ranking"))
-    assert "1 가 제안" in page and "7.77" in page and "7.73" in page
+    assert "1 나 제안" in page and "0.25" in page and "7.73" in page
+    assert "2 다 제안" in page and "3 가 제안" in page and "-0.26" in page and "7.77" in page
+    assert "표준화 점수로 순위를 정합니다" in page and "실현 가능성" in page
 
 
-def test_equal_marks_share_a_rank(app, cohort, make_account):
-    manager, event, (a, b, c) = _event(app, cohort, "가 제안", "나 제안", "다 제안")
+def test_equal_marks_are_told_apart_by_the_first_criterion_then_share_a_rank(app, cohort, make_account):
+    manager, event, (a, b, c, d) = _event(app, cohort, "가 제안", "나 제안", "다 제안", "라 제안")
     judge = make_account(Role.MEMBER, name="심사1")
     presentation.add_judge(event, judge, actor=cohort.people["manager"])
     _score(event, judge, a, 7, 7, 7, 7)
-    _score(event, judge, b, 9, 5, 7, 7)  # also 7.0
+    _score(event, judge, b, 9, 5, 7, 7)  # also 7.0, but 9 for feasibility (the first criterion)
     _score(event, judge, c, 5, 5, 5, 5)
+    _score(event, judge, d, 7, 7, 7, 7)  # the same as 가 in every way
     ranks = {r.proposal.title: (r.rank, r.tied) for r in selection.ranking(event)}
-    assert ranks == {"가 제안": (1, True), "나 제안": (1, True), "다 제안": (3, False)}
+    assert ranks == {"나 제안": (1, False), "가 제안": (2, True), "라 제안": (2, True), "다 제안": (4, False)}
     page = text_of(manager.get(f"/events/{event.id}/ranking"))
     assert page.count("동점") >= 2
+
+
+def test_a_judge_is_not_asked_to_score_their_own_or_their_mentees_proposal(app, cohort, make_account):
+    manager, event, (own, mentored, other) = _event(app, cohort, "심사위원 본인 제안", "멘티 제안", "다른 분과 제안")
+    author, mentor = cohort.people["author"], cohort.people["mentor"]  # author of all; mentor of 청년‧인구
+    other.subcommittee = cohort.culture
+    strict, generous = make_account(Role.MEMBER, name="엄격한 심사"), make_account(Role.MEMBER, name="후한 심사")
+    for j in (author, mentor, strict, generous):
+        presentation.add_judge(event, j, actor=cohort.people["manager"])
+    db.session.commit()
+    with pytest.raises(ValidationFailed):
+        presentation.save_score(event, author, own.id, "feasibility", 10)
+    db.session.rollback()
+    sheet = text_of(signed_in(app, mentor).get(f"/events/{event.id}/judge/1"))
+    assert "심사하지 않습니다" in sheet and "제안한 분과의 멘토" in sheet
+    status = text_of(manager.get(f"/events/{event.id}/scoring"))
+    assert "제외" in status
+    # the manager declares a conflict the tracker cannot know: the strict judge's own department
+    declared = manager.post(f"/events/{event.id}/conflicts", data={"judge": strict.id, "proposal": other.id,
+                                                                  "reason": "심사위원 소속 부서의 사업"},
+                            follow_redirects=True)
+    assert "심사 제외를 등록했습니다" in text_of(declared), text_of(declared)[:800]
+    assert (strict.id, other.id) in recusal.recusals(event)
+    # strict marks 4 and 6, generous 8 and 10 on what they may score: the same distances from their
+    # own averages (−1 and +1), so they weigh the same; the mentor (10 for the culture proposal only)
+    # counts as 0 there, the author scores nothing
+    _score(event, strict, own, 4, 4, 4, 4)
+    _score(event, strict, mentored, 6, 6, 6, 6)
+    _score(event, generous, own, 8, 8, 8, 8)
+    _score(event, generous, mentored, 10, 10, 10, 10)
+    _score(event, generous, other, 9, 9, 9, 9)
+    _score(event, mentor, other, 10, 10, 10, 10)
+    rows, stats = selection.ranking_and_judges(event)
+    got = {r.proposal.title: (r.average, r.standardised, r.rank, r.recused_judges) for r in rows}
+    # generous: 8, 10, 9 → average 9, deviation √(2/3) = 0.8165: −1.22, +1.22, 0
+    # own: (−1 − 1.22) / 2 = −1.11; mentee: (+1 + 1.22) / 2 = 1.11; other: (0 + 0) / 2 = 0
+    assert got == {"멘티 제안": (8.0, 1.11, 1, 2), "다른 분과 제안": (9.5, 0.0, 2, 2),
+                   "심사위원 본인 제안": (6.0, -1.11, 3, 2)}
+    by_name = {s.user.name: (s.scored, s.average, s.spread) for s in stats}
+    assert by_name["엄격한 심사"] == (2, 5.0, 1.0) and by_name["후한 심사"] == (3, 9.0, 0.82)
+    page = text_of(manager.get(f"/events/{event.id}/ranking"))
+    assert "엄격한 심사 2 5.00 1.00" in page and "후한 심사 3 9.00 0.82" in page
 
 
 def test_the_selection_moves_the_proposals_and_tells_the_authors(app, cohort, make_account):

@@ -210,6 +210,9 @@ MATRIX = {
     "presentation.scoring": [("GET", "/events/{event}/scoring", seen_by(*COHORT_2))],
     "presentation.scoring_status": [("GET", "/events/{event}/scoring.json", seen_by(*COHORT_2))],
     "presentation.close_or_reopen": [("POST", "/events/{event}/scoring/reopen", seen_by(*COHORT_2, status=302))],
+    "presentation.declare_conflict": [("POST", "/events/{event}/conflicts", seen_by(*COHORT_2, status=302))],
+    "presentation.withdraw_conflict": [("POST", "/events/{event}/conflicts/999999/withdraw",
+                                        seen_by(*COHORT_2, status=302))],
     "presentation.ranking": [("GET", "/events/{event}/ranking", seen_by(*COHORT_2))],
     # judges (the mentor, an external judge) only, and only while scoring is open
     "judging.index": [("GET", "/judge", {**everyone(200), "judge": 200})],

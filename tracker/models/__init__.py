@@ -17,7 +17,7 @@ from tracker.models.proposal import (
     StageChange,
     further,
 )
-from tracker.models.presentation import EventJudge, JudgeScore, PresentationEvent, PresentationSlot
+from tracker.models.presentation import EventJudge, JudgeConflict, JudgeScore, PresentationEvent, PresentationSlot
 from tracker.models.search import ProposalGram, ProposalText
 from tracker.models.setting import Setting
 from tracker.models.upload import PendingImport
@@ -28,7 +28,7 @@ __all__ = [
     "AuditEvent",
     "Comment", "Notification",
     "FollowUpNote", "Handoff",
-    "EventJudge", "JudgeScore", "PresentationEvent", "PresentationSlot",
+    "EventJudge", "JudgeConflict", "JudgeScore", "PresentationEvent", "PresentationSlot",
     "Activity", "ActivityKind", "activity_attendee", "activity_proposal", "activity_subcommittee",
     "Role", "User", "UserRole", "UserSession",
     "BEFORE_SELECTION", "FUNNEL", "further",

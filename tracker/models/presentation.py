@@ -77,3 +77,17 @@ class JudgeScore(db.Model):
     criterion: Mapped[str] = mapped_column(sa.String(40))
     score: Mapped[int]
     saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, onupdate=clock.now)
+
+
+class JudgeConflict(CreatedAtMixin, db.Model):
+    """A conflict of interest a manager declared: this judge does not score this presentation.
+    (Being an author of the proposal, or its subcommittee's mentor, recuses a judge without one.)"""
+
+    __table_args__ = (sa.UniqueConstraint("event_id", "judge_id", "proposal_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("presentation_event.id", ondelete="CASCADE"), index=True)
+    judge_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    proposal_id: Mapped[int] = mapped_column(sa.ForeignKey("proposal.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(sa.String(300))
+    recorded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))

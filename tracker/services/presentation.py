@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import EventJudge, JudgeScore, PresentationEvent, PresentationSlot, Proposal, Stage, Team, User
-from tracker.services import accounts
+from tracker.services import accounts, recusal
 from tracker.services.errors import NotAllowed, NotFound, ValidationFailed
 
 DEFAULT_CRITERIA = (
@@ -185,6 +185,9 @@ def save_score(event: PresentationEvent, judge: User, proposal_id: int, criterio
         raise ValidationFailed([("criterion", _("Unknown criterion."))])
     if score is not None and not 1 <= score <= event.max_score:
         raise ValidationFailed([("score", _("A score is a whole number from 1 to %(max)d.", max=event.max_score))])
+    why = recusal.recusals(event).get((judge.id, proposal_id))
+    if why is not None:
+        raise ValidationFailed([("score", _("You do not score this presentation (recused: %(why)s).", why=why))])
     where = (JudgeScore.event_id == event.id, JudgeScore.judge_id == judge.id,
              JudgeScore.proposal_id == proposal_id, JudgeScore.criterion == criterion)
     if score is None:

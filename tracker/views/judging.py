@@ -7,7 +7,7 @@ from flask_login import current_user
 from tracker import permissions
 from tracker.extensions import db
 from tracker.forms.presentation import ScoreForm
-from tracker.services import presentation
+from tracker.services import presentation, recusal
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 bp = Blueprint("judging", __name__)
@@ -59,7 +59,8 @@ def sheet(event_id: int, number: int):
         return redirect(url_for("judging.sheet", event_id=event.id, number=following) if following
                         else url_for("judging.sheet_list", event_id=event.id))
     return render_template("judging/sheet.html", event=event, timed=timed, count=len(slots),
-                           scores=presentation.scores_by(event, current_user), form=ScoreForm())
+                           scores=presentation.scores_by(event, current_user), form=ScoreForm(),
+                           recused_because=recusal.recusals(event).get((current_user.id, timed.slot.proposal_id)))
 
 
 @bp.post(EVENT + "/score")

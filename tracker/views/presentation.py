@@ -8,6 +8,7 @@ from wtforms import SelectChoice
 from tracker import permissions
 from tracker.extensions import db
 from tracker.formatting import person_label
+from tracker.forms.accounts import ActionForm
 from tracker.forms.presentation import (
     EventForm,
     ExternalJudgeForm,
@@ -18,7 +19,7 @@ from tracker.forms.presentation import (
     SlotMinutesForm,
     SlotMoveForm,
 )
-from tracker.services import accounts, presentation, selection
+from tracker.services import accounts, presentation, recusal, selection
 from tracker.services.errors import ValidationFailed
 from tracker.web.support import attempt, flash_form_errors, flash_reasons, show_reasons, team_or_403
 
@@ -168,8 +169,33 @@ def programme(event_id: int):
 @bp.get(EVENT + "/scoring")
 def scoring(event_id: int):
     event = _managed_event(event_id)
-    return render_template("presentation/scoring.html", event=event, slots=presentation.timetable(event),
-                           progress=presentation.scoring_progress(event), move_form=SlotMoveForm())
+    slots = presentation.timetable(event)
+    return render_template("presentation/scoring.html", event=event, slots=slots,
+                           progress=presentation.scoring_progress(event), move_form=SlotMoveForm(),
+                           recused=recusal.recusals(event), conflicts=recusal.declared_conflicts(event),
+                           judge_names={j.user_id: j.user.name for j in event.judges},
+                           titles={t.slot.proposal_id: t.slot.proposal.title for t in slots})
+
+
+@bp.post(EVENT + "/conflicts")
+def declare_conflict(event_id: int):
+    event = _managed_event(event_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: recusal.declare_conflict(event, request.form.get("judge", type=int) or 0,
+                                             request.form.get("proposal", type=int) or 0,
+                                             request.form.get("reason", ""), actor=current_user),
+            _("The conflict is declared: that judge's scores for that presentation are left out."))
+    return redirect(url_for("presentation.scoring", event_id=event.id))
+
+
+@bp.post(EVENT + "/conflicts/<id:conflict_id>/withdraw")
+def withdraw_conflict(event_id: int, conflict_id: int):
+    event = _managed_event(event_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: recusal.withdraw_conflict(event, conflict_id, actor=current_user), _("The conflict is withdrawn."))
+    return redirect(url_for("presentation.scoring", event_id=event.id))
 
 
 @bp.get(EVENT + "/scoring.json")
@@ -197,7 +223,7 @@ def close_or_reopen(event_id: int, what: str):
 @bp.route(EVENT + "/ranking", methods=["GET", "POST"])
 def ranking(event_id: int):
     event = _managed_event(event_id)
-    rows = selection.ranking(event)
+    rows, judge_stats = selection.ranking_and_judges(event)
     form = SelectionForm()
     if request.method == "GET":
         for row in rows:
@@ -215,5 +241,6 @@ def ranking(event_id: int):
             flash(_("Selection recorded for %(num)d proposal(s); the authors are notified.", num=moved), "info")
             return redirect(url_for("presentation.ranking", event_id=event.id))
     entries = {e.proposal_id.data: e for e in form.entries if e.proposal_id.data}
-    return render_template("presentation/ranking.html", event=event, rows=rows, form=form, entries=entries)
+    return render_template("presentation/ranking.html", event=event, rows=rows, form=form, entries=entries,
+                           judge_stats=judge_stats)
 
