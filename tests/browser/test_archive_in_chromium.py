@@ -39,7 +39,7 @@ def test_english_on_request_and_back(programme, live_server, page, screenshot):
     page.goto(live_server + f"/proposals/{house}")
     page.get_by_role("link", name="English").click()
     assert "Selected" in page.locator("main").inner_text()
-    assert page.get_by_role("heading", name="History", exact=True).is_visible()
+    assert page.get_by_role("heading", name="The whole journey", exact=True).is_visible()
     assert page.locator("html").get_attribute("lang") == "en"
     screenshot(page, "proposal-en")
     page.get_by_role("link", name="Teams", exact=True).click()

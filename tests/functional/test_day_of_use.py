@@ -161,3 +161,26 @@ def test_the_authors_of_a_proposal_in_review_are_told_what_happens_next(app, coh
     cohort.review(proposal)
     page = text_of(signed_in(app, cohort.people["author"]).get(f"/proposals/{proposal.id}"))
     assert "멘토 검토 1회차: 필요한 검토 1건 중 1건 완료." in page and "운영담당이 발표 후보를 정합니다" in page
+
+
+def test_a_proposals_whole_journey_in_one_timeline_and_on_a_printable_record(app, cohort):
+    manager = cohort.people["manager"]
+    source = cohort.proposal(Stage.NOT_SELECTED, title="작년 아이디어")
+    proposal = cohort.proposal(Stage.DEVELOPING, title="여정 제안", **READY)
+    proposal.carried_over_from = source
+    db.session.commit()
+    workflow.move(proposal, "submit", actor=cohort.people["author"])
+    db.session.commit()
+    cohort.review(proposal)
+    page = text_of(signed_in(app, manager).get(f"/proposals/{proposal.id}"))
+    journey = page[page.index("전체 여정"):page.index("댓글")]
+    assert f"소소기획단 2기 {source.id}번 제안에서 이어옴" in journey, journey
+    assert "구체화 → 멘토 검토" in journey and "1회차 검토: 1건, 가중 평균" in journey
+    assert journey.index("이어옴") < journey.index("구체화 → 멘토 검토") < journey.index("1회차 검토")
+    outsider_view = signed_in(app, cohort.people["team_member"]).get(f"/proposals/{proposal.id}")
+    if outsider_view.status_code == 200:  # a team member sees the journey but not the reviews
+        assert "1회차 검토: 1건" not in text_of(outsider_view)
+    record = signed_in(app, manager).get(f"/proposals/{proposal.id}/record")
+    text = text_of(record)
+    assert record.status_code == 200 and "여정 제안" in text and "전체 여정" in text and "1회차 검토" in text
+    assert "댓글" not in text.split("전체 여정")[1]  # the record: fields and journey, no discussion

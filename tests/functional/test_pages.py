@@ -49,7 +49,7 @@ def test_proposal_page_shows_fields_stage_and_history(programme, client):
     page = text_of(client.get(f"/proposals/{proposal_id('빈집있는교?')}"))
     assert "빈집있는교?" in page and "최종 선정" in page and "청년‧인구" in page
     assert "빈집을 활용해 청년을 유입하고 주거 환경을 개선" in page
-    assert re.search(r"이력 .* 가져오기 단계 ?: – → 최종 선정 · cohort1_ideas.csv 파일에서 가져옴", page)
+    assert re.search(r"전체 여정 .* 가져오기 단계 ?: – → 최종 선정 · cohort1_ideas.csv 파일에서 가져옴", page)
 
 
 def test_proposal_page_shows_budget_in_won_and_edit_history(programme, client):
@@ -68,7 +68,7 @@ def test_english_is_one_click_away_and_sticks(programme, client):
     switch = client.get("/lang/en?next=/teams/")
     assert switch.status_code == 302 and switch.headers["Location"] == "/teams/"
     page = text_of(client.get(f"/proposals/{proposal_id('빈집있는교?')}"))
-    assert "Selected" in page and "History" in page and "Youth and population" in page
+    assert "Selected" in page and "The whole journey" in page and "Youth and population" in page
     assert "Feb 28, 2025" in text_of(client.get(f"/teams/{team_id(2)}"))
     client.get("/lang/ko")
     assert "최종 선정" in text_of(client.get(f"/proposals/{proposal_id('빈집있는교?')}"))

@@ -229,6 +229,10 @@ MATRIX = {
     "follow_up.index": [("GET", "/follow-up", {**managers_only(), "liaison": 200})],
     "follow_up.results_book": [("GET", "/teams/{team2}/results", visible_to(200, "member", "mentor")),
                                ("GET", "/teams/{team1}/results", everyone(200))],
+    "proposals.record": [
+        ("GET", "/proposals/{p_youth}/record", visible_to(200, "member")),
+        ("GET", "/proposals/{p_archived}/record", everyone(200)),
+    ],
     "proposals.detail": [
         ("GET", "/proposals/{p_youth}", visible_to(200, "member")),
         ("GET", "/proposals/{p_culture}", visible_to(200, "member", "mentor")),

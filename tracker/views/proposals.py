@@ -3,10 +3,10 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from wtforms import SelectChoice
 
-from tracker import permissions
+from tracker import clock, permissions
 from tracker.forms.fields import MAX_ID
 from tracker.forms.proposals import CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
-from tracker.services import exports, mentoring, reviews, teams, workflow
+from tracker.services import exports, journey, mentoring, reviews, teams, workflow
 from tracker.services.proposals import new_ideas, queries, similar
 from tracker.views import follow_up as follow_up_views
 from tracker.web.downloads import spreadsheet
@@ -55,13 +55,25 @@ def detail(proposal_id: int):
     carry_form = CarryOverForm()
     carry_form.team.choices = [SelectChoice(t.id, t.name) for t in carry_targets]
     moves = workflow.allowed_moves(current_user, proposal)
+    rounds = reviews.rounds_of(proposal) if permissions.can_view_reviews(current_user, proposal) else []
     return render_template(
-        "proposals/detail.html", page=page, history=page.history(newest_first), newest_first=newest_first,
+        "proposals/detail.html", page=page, newest_first=newest_first,
+        history=journey.journey(page, current_user, rounds=rounds, newest_first=newest_first),
         moves=moves, unmet=workflow.unmet_conditions(proposal, moves), move_form=MoveForm(),
-        comment_form=CommentForm(), carry_form=carry_form,
-        rounds=reviews.rounds_of(proposal) if permissions.can_view_reviews(current_user, proposal) else [],
+        comment_form=CommentForm(), carry_form=carry_form, rounds=rounds,
         may_review=reviews.may_review(current_user, proposal), sessions=mentoring.sessions_discussing(proposal),
         follow=follow_up_views.panel(proposal))
+
+
+@bp.get("/<id:proposal_id>/record")
+def record(proposal_id: int):
+    """The proposal's record on A4: its fields and its whole journey, to print."""
+    page = queries.proposal_page(proposal_id)
+    if not permissions.can_view_proposal(current_user, page.proposal):
+        abort(404)
+    rounds = reviews.rounds_of(page.proposal) if permissions.can_view_reviews(current_user, page.proposal) else []
+    return render_template("proposals/record.html", page=page, today=clock.today(),
+                           history=journey.journey(page, current_user, rounds=rounds))
 
 
 @bp.get("/similar")
