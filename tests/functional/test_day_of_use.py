@@ -184,3 +184,10 @@ def test_a_proposals_whole_journey_in_one_timeline_and_on_a_printable_record(app
     text = text_of(record)
     assert record.status_code == 200 and "여정 제안" in text and "전체 여정" in text and "1회차 검토" in text
     assert "댓글" not in text.split("전체 여정")[1]  # the record: fields and journey, no discussion
+
+
+def test_the_proposal_page_says_each_move_once_too(app, cohort):
+    proposal = cohort.proposal(Stage.DEVELOPING, title="철회할 제안", **READY)
+    html = signed_in(app, cohort.people["author"]).get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert ">철회</button>" in html and "철회 → 철회" not in html
+    assert "멘토 검토 요청 (제출) → 멘토 검토</button>" in html

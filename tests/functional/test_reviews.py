@@ -271,3 +271,22 @@ def test_mentoring_sessions_offer_and_show_only_visible_proposals(app, cohort):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Activity)) == 1
     team_page = text_of(mentor.get(f"/teams/{cohort.team.id}"))
     assert "청년 제안" in team_page and "문화 제안" not in team_page
+
+
+def test_a_comment_per_criterion_and_each_criterions_score_moving_between_rounds(app, cohort):
+    proposal = submitted(cohort, "두 번 검토받는 제안")
+    mentor = signed_in(app, cohort.people["mentor"])
+    rubric = reviews.current_rubric(cohort.team)
+    db.session.commit()  # a rubric made on first use
+    first, second = rubric.criteria[0], rubric.criteria[1]
+    data = {**review_data(rubric, [2, 4, 3, 3, 3], "revise", "예산 근거 보완"),
+            f"note_{first.id}": "실행 주체가 분명하지 않습니다"}
+    assert mentor.post(f"/reviews/proposals/{proposal.id}", data=data).status_code == 302
+    db.session.refresh(proposal)
+    workflow.move(proposal, "submit", actor=cohort.people["author"])
+    db.session.commit()
+    mentor.post(f"/reviews/proposals/{proposal.id}", data=review_data(rubric, [4, 3, 3, 3, 3], "approve"))
+    page = text_of(signed_in(app, cohort.people["author"]).get(f"/proposals/{proposal.id}"))
+    assert f"{first.name_ko} : 실행 주체가 분명하지 않습니다" in page
+    # round 1 → 2: the first criterion 2 → 4 (▲ 2.00), the second 4 → 3 (▼ 1.00), the others the same
+    assert f"{first.name_ko} 2.00 4.00 ▲ 2.00" in page and f"{second.name_ko} 4.00 3.00 ▼ 1.00" in page

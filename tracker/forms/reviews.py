@@ -33,6 +33,9 @@ def review_form_for(rubric) -> ReviewForm:
                                     choices=[SelectChoice(n, str(n)) for n in range(c.min_score, c.max_score + 1)])
         for c in rubric.criteria
     }
+    fields.update({f"note_{c.id}": TextAreaField(_l("Comment on this criterion (optional)"),
+                                                 validators=[Optional(), Length(max=2000)])
+                   for c in rubric.criteria})
     return type("RubricReviewForm", (ReviewForm,), fields)()
 
 

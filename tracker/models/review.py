@@ -80,6 +80,7 @@ class ReviewScore(db.Model):
     review_id: Mapped[int] = mapped_column(sa.ForeignKey("review.id", ondelete="CASCADE"), index=True)
     criterion_id: Mapped[int] = mapped_column(sa.ForeignKey("rubric_criterion.id"))
     score: Mapped[int]
+    comment: Mapped[str | None] = mapped_column(sa.Text)  # what the mentor says about this criterion
 
     review: Mapped[Review] = relationship(back_populates="scores")
     criterion: Mapped[RubricCriterion] = relationship()

@@ -93,8 +93,9 @@ def may_review(mentor: User, proposal: Proposal) -> bool:
 
 
 def submit_review(proposal: Proposal, *, mentor: User, scores: dict[int, int], comment: str | None,
-                  recommendation: Recommendation) -> Review:
-    """A mentor's review of the current round; "revise" sends the proposal back to developing."""
+                  recommendation: Recommendation, notes: dict[int, str | None] | None = None) -> Review:
+    """A mentor's review of the current round (a score and, if they like, a comment per criterion,
+    and an overall comment); "revise" sends the proposal back to developing."""
     if not permissions.can_review(mentor, proposal):
         raise NotAllowed("only the subcommittee's mentors review, and only proposals in review")
     if already_reviewed(proposal, mentor):
@@ -114,7 +115,9 @@ def submit_review(proposal: Proposal, *, mentor: User, scores: dict[int, int], c
         raise ValidationFailed(reasons)
     review = Review(proposal=proposal, mentor=mentor, rubric=rubric, round=proposal.review_round,
                     recommendation=recommendation, comment=comment, submitted_at=clock.now(),
-                    scores=[ReviewScore(criterion=c, score=scores[c.id]) for c in rubric.criteria])
+                    scores=[ReviewScore(criterion=c, score=scores[c.id],
+                                        comment=((notes or {}).get(c.id) or "").strip() or None)
+                            for c in rubric.criteria])
     db.session.add(review)
     if recommendation == Recommendation.REVISE:
         workflow.move(proposal, "request_changes", actor=mentor, note=comment)
@@ -141,6 +144,36 @@ class ReviewRound:
         if not self.reviews:
             return None
         return sum(weighted_average(r) for r in self.reviews) / len(self.reviews)
+
+
+@dataclass(frozen=True)
+class CriterionTrend:
+    """One criterion's mean score in each round (oldest first), for the authors to see it move."""
+
+    name_ko: str
+    name_en: str | None
+    by_round: list[tuple[int, float | None]]
+
+    @property
+    def change(self) -> float | None:
+        """The last round's mean minus the one before (None with fewer than two rounds scored)."""
+        scored = [mean for _round, mean in self.by_round if mean is not None]
+        return round(scored[-1] - scored[-2], 2) if len(scored) > 1 else None
+
+
+def criterion_trends(rounds: list[ReviewRound]) -> list[CriterionTrend]:
+    """Each criterion (by its Korean name, as rubric versions keep it) across the rounds."""
+    ordered = sorted(rounds, key=lambda r: r.number)
+    names: dict[str, str | None] = {}
+    means: dict[tuple[str, int], list[int]] = {}
+    for round_ in ordered:
+        for review in round_.reviews:
+            for score in review.scores:
+                names.setdefault(score.criterion.name_ko, score.criterion.name_en)
+                means.setdefault((score.criterion.name_ko, round_.number), []).append(score.score)
+    return [CriterionTrend(name, name_en, [(r.number, round(sum(v) / len(v), 2) if (v := means.get((name, r.number)))
+                                             else None) for r in ordered])
+            for name, name_en in names.items()]
 
 
 def rounds_of(proposal: Proposal) -> list[ReviewRound]:

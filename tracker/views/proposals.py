@@ -60,7 +60,7 @@ def detail(proposal_id: int):
         "proposals/detail.html", page=page, newest_first=newest_first,
         history=journey.journey(page, current_user, rounds=rounds, newest_first=newest_first),
         moves=moves, unmet=workflow.unmet_conditions(proposal, moves), move_form=MoveForm(),
-        comment_form=CommentForm(), carry_form=carry_form, rounds=rounds,
+        comment_form=CommentForm(), carry_form=carry_form, rounds=rounds, trends=reviews.criterion_trends(rounds),
         may_review=reviews.may_review(current_user, proposal), sessions=mentoring.sessions_discussing(proposal),
         follow=follow_up_views.panel(proposal))
 

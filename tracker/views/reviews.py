@@ -39,8 +39,9 @@ def review(proposal_id: int):
         return redirect(url_for("proposals.detail", proposal_id=proposal.id, _anchor="reviews"))
     if form.validate_on_submit():
         scores = {c.id: form[f"score_{c.id}"].data for c in rubric.criteria}
+        notes = {c.id: form[f"note_{c.id}"].data for c in rubric.criteria}
         try:
-            reviews.submit_review(proposal, mentor=current_user, scores=scores, comment=form.comment.data,
+            reviews.submit_review(proposal, mentor=current_user, scores=scores, notes=notes, comment=form.comment.data,
                                   recommendation=Recommendation(form.recommendation.data))
             db.session.commit()
         except ValidationFailed as failure:
