@@ -75,6 +75,12 @@ def can_import_ideas(user) -> bool:
     return is_manager(user)
 
 
+def can_see_adopted_check(user, proposal: Proposal) -> bool:
+    """Its authors and the managers see what already-adopted proposals it is like."""
+    found = relations(user, proposal)
+    return Relation.MANAGER in found or Relation.AUTHOR in found
+
+
 def can_change_settings(user) -> bool:
     """The programme's settings (how similar ideas are matched) are the managers'."""
     return is_manager(user)

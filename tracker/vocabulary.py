@@ -122,6 +122,7 @@ FIELD_LABELS = {
     "created_on": ("등록일", "Registered on"),
     "subcommittee": ("분과", "Subcommittee"),
     "authors": ("제안자", "Authors"),
+    "distinct_from": ("채택·이관된 제안과 다른 점 확인 (비교한 제안 번호)", "Recorded as different from (proposal nos.)"),
     "references": ("벤치마킹 사례", "Benchmarked cases"),
     "builds_on": ("발전시킨 이전 제안 번호", "Builds on proposal no."),
 }

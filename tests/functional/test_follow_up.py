@@ -1,5 +1,6 @@
 """After the selection: hand-off with a liaison, the department's decisions, progress, the
 follow-up list with its overdue flag, and the results book."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -195,3 +196,32 @@ def test_a_whole_year_from_an_idea_to_a_completed_project(app, cohort, make_acco
                     Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED, Stage.COMPLETED]
     book = text_of(manager.get(f"/teams/{cohort.team.id}/results"))
     assert "1 빈집 청년주택 8.00" in book and "빈집 청년주택 건축과 건축과담당 추진 완료 100%" in book
+
+
+def test_a_proposal_like_an_adopted_one_needs_a_managers_word_before_its_hand_off(app, cohort):
+    # 빈집있는교? (cohort 1) is handed off and adopted; a cohort 2 proposal on the same idea comes along
+    past = db.session.scalar(sa.select(Proposal).where(Proposal.title == "빈집있는교?"))
+    past.stage = Stage.ADOPTED
+    again = cohort.proposal(Stage.SELECTED, title="빈집있는교 청년 주거", summary="빈집을 활용해 청년을 유입", **{
+        k: v for k, v in READY.items() if k != "summary"})
+    again.department = "건축과"
+    db.session.commit()
+    author_page = text_of(signed_in(app, cohort.people["author"]).get(f"/proposals/{again.id}"))
+    assert "이미 채택·이관된 제안과 비슷합니다" in author_page and "빈집있는교?" in author_page
+    manager = signed_in(app, cohort.people["manager"])
+    refused = text_of(manager.post(f"/proposals/{again.id}/hand-off", data={
+        "department": "건축과", "liaison_id": cohort.people["liaison"].id,
+        "shared_on": clock.today().isoformat(), "note": "공유"}, follow_redirects=True))
+    db.session.refresh(again)
+    assert again.stage == Stage.SELECTED and "다른 점을 기록하거나 철회해야" in refused
+    html = manager.get(f"/proposals/{again.id}").get_data(as_text=True)
+    match_ids = re.findall(r'name="match" value="(\d+)"', html)
+    assert str(past.id) in match_ids
+    manager.post(f"/proposals/{again.id}/adopted-check", data={"match": match_ids,
+                                                              "reason": "1기는 주택 개조, 이번은 청년 입주 지원"})
+    page = text_of(manager.get(f"/proposals/{again.id}"))
+    assert "다른 점을 기록했습니다" in page or "운영담당이 다른 점을 기록했습니다" in page
+    assert "1기는 주택 개조, 이번은 청년 입주 지원" in page  # in the history
+    _hand_off(app, cohort, again)
+    db.session.refresh(again)
+    assert again.stage == Stage.HANDED_OFF

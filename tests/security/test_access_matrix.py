@@ -162,6 +162,9 @@ MATRIX = {
         ("POST", "/proposals/{p_culture}/comments", visible_to(302, "member", "mentor")),
         ("POST", "/proposals/{p_archived}/comments", managers_only(302)),
     ],
+    "proposal_work.record_difference": [
+        ("POST", "/proposals/{p_archived}/adopted-check", {**everyone(403), "manager": 302, "admin": 302}),
+    ],
     "proposal_work.carry_over": [
         ("POST", "/proposals/{p_archived}/carry-over", everyone(403)),  # selected: nothing to carry over
         ("POST", "/proposals/{p_other}/carry-over", seen_by("other_member", status=400)),  # no other team

@@ -20,7 +20,7 @@ from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import JudgeScore, PresentationEvent, Proposal, Review, Stage, StageChange, User
 from tracker.permissions import Relation
-from tracker.services import department_record, notifications
+from tracker.services import adopted_rule, department_record, notifications
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 AUTHORS, SUBCOMMITTEE, MENTORS, MANAGERS, LIAISON = (
@@ -67,10 +67,12 @@ def _judged(proposal: Proposal) -> list[str]:
     return []
 
 
-def _department_set(proposal: Proposal) -> list[str]:
+def _ready_to_hand_off(proposal: Proposal) -> list[str]:
+    """A department to hand it to, and no unanswered likeness to what is already adopted."""
+    problems = adopted_rule.unsettled(proposal)
     if not (proposal.department or "").strip():
-        return [_("Enter the responsible department before handing off.")]
-    return []
+        problems.append(_("Enter the responsible department before handing off."))
+    return problems
 
 
 def _nothing(_proposal: Proposal) -> list[str]:
@@ -115,7 +117,7 @@ MOVES: tuple[Move, ...] = (
     Move("not_select", (Stage.PRESENTED,), Stage.NOT_SELECTED, frozenset({MANAGERS}),
          _l("Not selected"), guard=_judged, note_required=True, style="secondary"),
     Move("hand_off", (Stage.SELECTED,), Stage.HANDED_OFF, frozenset({MANAGERS}),
-         _l("Hand off to the department"), guard=_department_set,
+         _l("Hand off to the department"), guard=_ready_to_hand_off,
          prepare=department_record.prepare_hand_off, effect=department_record.record_hand_off),
     Move("adopt", (Stage.HANDED_OFF,), Stage.ADOPTED, frozenset({MANAGERS, LIAISON}),
          _l("Adopted by the department"), note_required=True, effect=department_record.record_decision),

@@ -8,11 +8,12 @@ from wtforms import SelectChoice
 from tracker import permissions
 from tracker.extensions import db
 from tracker.formatting import label, subcommittee_name
+from tracker.forms.accounts import ActionForm
 from tracker.forms.proposals import CarryOverForm, CommentForm, IdeaForm, MoveForm, ProposalForm
-from tracker.services import accounts, teams, workflow
+from tracker.services import accounts, adopted_rule, teams, workflow
 from tracker.services.errors import ValidationFailed
 from tracker.services.proposals import comments, editing, new_ideas
-from tracker.web.support import show_reasons, visible_proposal
+from tracker.web.support import attempt, show_reasons, visible_proposal
 
 bp = Blueprint("proposal_work", __name__, url_prefix="/proposals")
 
@@ -150,6 +151,20 @@ def comment(proposal_id: int):
     else:
         flash(_("Write a comment first."), "error")
     return redirect(url_for("proposals.detail", proposal_id=proposal.id, _anchor="comments"))
+
+
+@bp.post("/<id:proposal_id>/adopted-check")
+def record_difference(proposal_id: int):
+    """A manager records how a proposal differs from the adopted ones it is like."""
+    proposal = _proposal_or_404(proposal_id)
+    if not permissions.is_manager(current_user):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: adopted_rule.record_difference(
+        proposal, request.form.getlist("match", type=int), request.form.get("reason", ""), actor=current_user),
+        _("Recorded how it differs; it is kept in the proposal's history."))
+    return redirect(url_for("proposals.detail", proposal_id=proposal.id))
 
 
 def _say_who_was_told(mentions: comments.Mentions) -> None:

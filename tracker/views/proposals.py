@@ -6,7 +6,7 @@ from wtforms import SelectChoice
 from tracker import clock, permissions
 from tracker.forms.fields import MAX_ID
 from tracker.forms.proposals import CarryOverForm, CommentForm, MoveForm, ProposalFilterForm
-from tracker.services import exports, journey, mentoring, reviews, teams, workflow
+from tracker.services import adopted_rule, exports, journey, mentoring, reviews, teams, workflow
 from tracker.services.proposals import new_ideas, queries, similar
 from tracker.views import follow_up as follow_up_views
 from tracker.web.downloads import spreadsheet
@@ -62,7 +62,9 @@ def detail(proposal_id: int):
         moves=moves, unmet=workflow.unmet_conditions(proposal, moves), move_form=MoveForm(),
         comment_form=CommentForm(), carry_form=carry_form, rounds=rounds, trends=reviews.criterion_trends(rounds),
         may_review=reviews.may_review(current_user, proposal), sessions=mentoring.sessions_discussing(proposal),
-        follow=follow_up_views.panel(proposal))
+        follow=follow_up_views.panel(proposal),
+        adopted=adopted_rule.check(proposal, current_user)
+        if permissions.can_see_adopted_check(current_user, proposal) else None)
 
 
 @bp.get("/<id:proposal_id>/record")

@@ -37,7 +37,10 @@ class SimilarIdea:
     shared_words: tuple[str, ...]  # the candidate's words that hold a shared pair: why it matched
 
 
-def similar_ideas(text: str, viewer, *, exclude_id: int | None = None, limit: int = 5) -> list[SimilarIdea]:
+def similar_ideas(text: str, viewer, *, exclude_id: int | None = None, limit: int = 5,
+                  stages: tuple[Stage, ...] | None = None) -> list[SimilarIdea]:
+    """The past ideas this text is like (of these ``stages`` only, if given), closest first, among
+    those ``viewer`` may see (``viewer`` None: all of them, for the tracker's own checks)."""
     chosen = settings.similar_settings()
     ignored = {pair for word in chosen.ignored_words for pair in word_grams(word)}
     pairs = [pair for pair in grams(text) if pair not in ignored][:MAX_PAIRS]
@@ -50,7 +53,9 @@ def similar_ideas(text: str, viewer, *, exclude_id: int | None = None, limit: in
     rows = db.session.execute(
         sa.select(Proposal.id, Proposal.title, Proposal.summary, Proposal.stage, Team.name, shared)
         .select_from(found).join(Proposal, Proposal.id == found.c.proposal_id).join(Team, Team.id == Proposal.team_id)
-        .where(permissions.visible_proposals(viewer), Proposal.id != (exclude_id or 0))
+        .where(permissions.visible_proposals(viewer) if viewer is not None else sa.true(),
+               Proposal.id != (exclude_id or 0),
+               Proposal.stage.in_(stages) if stages else sa.true())
         .group_by(Proposal.id, Team.id).order_by(shared.desc(), Proposal.id.desc()).limit(CANDIDATES)).all()
     wanted = set(pairs)
     scored = []
