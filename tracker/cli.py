@@ -5,7 +5,6 @@ import click
 from flask import g
 from flask.cli import AppGroup, with_appcontext
 from flask_babel import gettext as _
-
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.extensions import db
@@ -15,12 +14,11 @@ from tracker.importers.people import import_people
 from tracker.importers.programme import load_programme
 from tracker.importers.readers import file_format
 from tracker.importers.records import FileProblem, Report
-from tracker.services.exports import export_ideas
 from tracker.models import Role, TeamStatus
-from tracker.services import accounts
-from tracker.services import backup
+from tracker.services import accounts, backup, privacy
 from tracker.services import teams as team_service
 from tracker.services.errors import DATABASE_UNAVAILABLE, DomainError, ValidationFailed
+from tracker.services.exports import export_ideas
 
 
 class TrackerGroup(AppGroup):
@@ -178,6 +176,30 @@ def load_demo_command():
     db.session.commit()
     click.echo(_("Demo accounts (password %(password)s): %(logins)s", password=password,
                  logins=", ".join(logins)))
+
+
+@tracker_cli.command("personal-data")
+@click.option("--due", "list_due", is_flag=True, help="List who is past the retention period.")
+@click.option("--pseudonymise", is_flag=True, help="Pseudonymise them (and delete old sign-in records).")
+@click.option("--dry-run", is_flag=True, help="With --pseudonymise: say what would be done, change nothing.")
+def personal_data_command(list_due, pseudonymise, dry_run):
+    """Retention of personal data (개인정보 보호법): who is due, and pseudonymising them."""
+    if not (list_due or pseudonymise):
+        raise click.UsageError("give --due or --pseudonymise")
+    due = privacy.due()
+    for entry in due:
+        click.echo(f"{entry.user.id}\t{entry.user.name}\t{entry.last_cohort.name}\t"
+                   f"{entry.kept_until.isoformat()}\t→ {entry.pseudonym}")
+    if list_due:
+        click.echo(_("%(num)d people are past the retention period.", num=len(due)))
+    if pseudonymise:
+        done = privacy.pseudonymise(due, actor=None, dry_run=dry_run)
+        if dry_run:
+            db.session.rollback()
+            click.echo(_("Dry run: %(num)d people would be pseudonymised; nothing was changed.", num=done))
+        else:
+            db.session.commit()
+            click.echo(_("%(num)d people pseudonymised.", num=done))
 
 
 @tracker_cli.command("backup")

@@ -81,6 +81,16 @@ def can_see_adopted_check(user, proposal: Proposal) -> bool:
     return Relation.MANAGER in found or Relation.AUTHOR in found
 
 
+def can_edit_privacy_notice(user) -> bool:
+    """The processing notice is the body's word to the public: admins write it."""
+    return _signed_in(user) and Role.ADMIN in user.role_set
+
+
+def can_run_retention(user) -> bool:
+    """Pseudonymising people past the retention period: admins, with the privacy officer."""
+    return _signed_in(user) and Role.ADMIN in user.role_set
+
+
 def can_change_settings(user) -> bool:
     """The programme's settings (how similar ideas are matched) are the managers'."""
     return is_manager(user)
@@ -367,5 +377,6 @@ def template_globals() -> dict:
             "can_update_follow_up": can_update_follow_up,
             "is_manager": is_manager, "is_mentor": is_mentor, "uses_the_archive": uses_the_archive,
             "can_reset_password": can_reset_password, "can_end_sessions": can_end_sessions,
-            "can_change_settings": can_change_settings, "can_import_ideas": can_import_ideas}
+            "can_change_settings": can_change_settings, "can_import_ideas": can_import_ideas,
+            "can_edit_privacy_notice": can_edit_privacy_notice, "can_run_retention": can_run_retention}
 

@@ -107,4 +107,8 @@ def test_sign_in_page_in_korean_and_a_wrong_password(live_server, browser, manag
     tab.get_by_role("button", name="로그인").click()
     assert tab.get_by_role("alert").inner_text() == "이메일/직원 번호 또는 비밀번호가 맞지 않습니다."
     screenshot(tab, "login-failed-phone")
+    tab.get_by_role("link", name="개인정보 처리방침").click()  # the notice, signed out
+    assert tab.get_by_role("heading", level=2).first.inner_text() == "개인정보 처리방침"
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(tab, "privacy-notice-phone")
     context.close()

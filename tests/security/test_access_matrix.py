@@ -119,6 +119,11 @@ COHORT_2 = ("member", "mentor")  # who sees cohort 2 (the member, the culture me
 MATRIX = {
     "main.index": [("GET", "/", {p: 302 for p in PEOPLE})],
     "main.health": [("GET", "/healthz", {p: 200 for p in PEOPLE})],
+    "privacy.notice": [("GET", "/privacy", {p: 200 for p in PEOPLE})],
+    "privacy.edit_notice": [("GET", "/privacy/edit", {**everyone(403), "admin": 200})],
+    "privacy.my_data_json": [("GET", "/auth/account/data.json", {**everyone(200), "judge": 200})],
+    "privacy.my_data_page": [("GET", "/auth/account/data", {**everyone(200), "judge": 200})],
+    "privacy.retention": [("GET", "/accounts/retention", {**everyone(403), "admin": 200})],
     "main.set_language": [("GET", "/lang/en", {p: 302 for p in PEOPLE})],
     "auth.login": [("GET", "/auth/login", {p: 200 for p in PEOPLE})],
     "auth.logout": [("POST", "/auth/logout", {**everyone(302), "judge": 302})],

@@ -37,6 +37,8 @@ class User(CreatedAtMixin, db.Model):
     access_until: Mapped[date | None]
     # A temporary password (new account, reset) works until then; the person's own has no end.
     temporary_password_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Past the retention period: the name is a pseudonym and the contact fields are gone.
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

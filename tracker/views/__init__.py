@@ -1,7 +1,7 @@
 """Blueprints: one module each."""
 from flask import Flask
 
-from tracker.views import calendar, follow_up, idea_imports, judging, presentation
+from tracker.views import calendar, follow_up, idea_imports, judging, presentation, privacy
 from tracker.views import (accounts, auth, board, main, mentors, notifications, proposal_work, proposals, reviews, settings,
                            teams)
 
@@ -23,3 +23,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(follow_up.bp)
     app.register_blueprint(settings.bp)
     app.register_blueprint(idea_imports.bp)
+    app.register_blueprint(privacy.bp)

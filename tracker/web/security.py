@@ -12,12 +12,13 @@ from tracker.services import accounts
 from tracker.web.errors import wants_json
 
 # calendar.feed: calendar apps cannot sign in; the secret token in its address is the key.
-PUBLIC_ENDPOINTS = {"auth.login", "main.health", "main.set_language", "static", "calendar.feed"}
+PUBLIC_ENDPOINTS = {"auth.login", "main.health", "main.set_language", "static", "calendar.feed", "privacy.notice"}
 PASSWORD_CHANGE_ENDPOINTS = {"auth.change_password", "auth.logout", "main.set_language", "static"}
 SESSION_ID = "sid"  # in the session cookie: the signed-in browser's row (services.accounts.start_session)
 # What an external judge's limited account (no role) may open: its own sign-in, password and the judging pages.
 JUDGE_ENDPOINTS = {"main.index", "auth.change_password", "auth.logout", "auth.account", "auth.sign_out_everywhere",
-                   "judging.index", "judging.sheet_list", "judging.sheet", "judging.save_field"}
+                   "judging.index", "judging.sheet_list", "judging.sheet", "judging.save_field",
+                   "privacy.my_data_json", "privacy.my_data_page"}
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data:",
