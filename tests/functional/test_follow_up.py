@@ -1,7 +1,7 @@
 """After the selection: hand-off with a liaison, the department's decisions, progress, the
 follow-up list with its overdue flag, and the results book."""
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -225,3 +225,44 @@ def test_a_proposal_like_an_adopted_one_needs_a_managers_word_before_its_hand_of
     _hand_off(app, cohort, again)
     db.session.refresh(again)
     assert again.stage == Stage.HANDED_OFF
+
+
+def test_department_deadlines_are_flagged_and_the_yearly_report_lists_every_hand_off(app, cohort):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from tracker.services import deadlines
+    kst = ZoneInfo("Asia/Seoul")
+    assert deadlines.months_after(date(2026, 1, 31), 1) == date(2026, 2, 28)  # no 31 February
+    slow = cohort.proposal(Stage.SELECTED, title="농촌 일손 은행", **READY)
+    adopted = cohort.proposal(Stage.SELECTED, title="황혼육아 돌봄 쉼터", **READY)
+    with clock.travel(datetime(2026, 9, 1, 10, tzinfo=kst)):
+        _hand_off(app, cohort, slow)
+        _hand_off(app, cohort, adopted)
+        liaison = signed_in(app, cohort.people["liaison"])
+        liaison.post(f"/proposals/{adopted.id}/decision", data={"action": "adopt", "note": "채택합니다"})
+    with clock.travel(datetime(2026, 10, 2, 10, tzinfo=kst)):  # a month and a day after 9/1
+        manager, liaison = signed_in(app, cohort.people["manager"]), signed_in(app, cohort.people["liaison"])
+        listing = text_of(manager.get("/follow-up"))
+        assert "부서 기한을 넘긴 제안이 2건입니다" in listing
+        assert "기한 지남: 부서 회신 (기한 2026. 10. 1.)" in listing  # handed off 9/1: due 10/1
+        assert "기한 지남: 추진 계획 (기한 2026. 10. 1.)" in listing  # adopted 9/1: plan due 10/1
+        notes = text_of(liaison.get("/notifications/"))
+        assert "농촌 일손 은행" in notes and "황혼육아 돌봄 쉼터" in notes
+        # the plan with its date clears the flag; a later date needs a reason, kept as a note
+        liaison.post(f"/proposals/{adopted.id}/follow-up/plan",
+                     data={"plan": "빈집 10채 리모델링", "planned_on": "2027-06-30"})
+        refused = text_of(liaison.post(f"/proposals/{adopted.id}/follow-up/plan",
+                                       data={"plan": "빈집 10채 리모델링", "planned_on": "2027-09-30"},
+                                       follow_redirects=True))
+        assert "완료 예정일이 늦어집니다" in refused
+        liaison.post(f"/proposals/{adopted.id}/follow-up/plan", data={
+            "plan": "빈집 10채 리모델링", "planned_on": "2027-09-30", "delay_reason": "설계 공모 재공고"})
+        listing = text_of(manager.get("/follow-up"))
+        assert "부서 기한을 넘긴 제안이 1건입니다" in listing
+        report = text_of(manager.get("/follow-up/report/2026"))
+        assert "2026년 추진 보고" in report and "농촌 일손 은행" in report and "황혼육아 돌봄 쉼터" in report
+        assert "완료 예정일 변경: 2027-06-30 → 2027-09-30 (설계 공모 재공고)" in report
+        xlsx = manager.get("/follow-up/report/2026.xlsx")
+        assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+        assert "농촌 일손 은행" not in text_of(manager.get("/follow-up/report/2025"))

@@ -234,7 +234,11 @@ MATRIX = {
                             {**managers_only(302), "liaison": 302})],
     "follow_up.set_response": [("POST", "/proposals/{p_archived}/follow-up/response",
                                 {**managers_only(302), "liaison": 302})],
+    "follow_up.set_plan": [("POST", "/proposals/{p_archived}/follow-up/plan",
+                            {**managers_only(302), "liaison": 302})],
     "follow_up.index": [("GET", "/follow-up", {**managers_only(), "liaison": 200})],
+    "follow_up.yearly_report": [("GET", "/follow-up/report/2026", {**managers_only(), "liaison": 200})],
+    "follow_up.yearly_report_xlsx": [("GET", "/follow-up/report/2026.xlsx", {**managers_only(), "liaison": 200})],
     "follow_up.results_book": [("GET", "/teams/{team2}/results", visible_to(200, "member", "mentor")),
                                ("GET", "/teams/{team1}/results", everyone(200))],
     "proposals.record": [

@@ -36,3 +36,12 @@ class ProgressNoteForm(Form):
 
 class ResponseForm(Form):
     response = TextAreaField(_l("The department's response"), validators=[Optional(), Length(max=5000)])
+
+
+class PlanForm(Form):
+    """The implementation plan an adopting department gives, with its completion date."""
+
+    plan = TextAreaField(_l("Implementation plan"), validators=[Optional(), Length(max=5000)])
+    planned_on = DateField(_l("Planned completion"), validators=[Optional(), in_our_years])
+    delay_reason = TextAreaField(_l("Why later (needed when the date moves later)"),
+                                 validators=[Optional(), Length(max=2000)])

@@ -22,6 +22,8 @@ class Handoff(CreatedAtMixin, db.Model):
     budget_year: Mapped[int | None]
     progress: Mapped[int] = mapped_column(default=0)  # per cent
     outcome: Mapped[str | None] = mapped_column(sa.Text)
+    decided_on: Mapped[date | None]  # the department's answer (adopted or declined)
+    planned_completion_on: Mapped[date | None]  # the implementation plan's completion date
     # The last time anyone recorded something: the 90-day overdue flag reads it.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=clock.now, index=True)
 

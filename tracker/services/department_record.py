@@ -62,6 +62,8 @@ def record_decision(proposal: Proposal, change: StageChange, details: Decision |
     if handoff is None:  # handed off before hand-offs were recorded (an imported past project)
         handoff = Handoff(proposal=proposal, department=proposal.department or "", shared_on=clock.today())
         db.session.add(handoff)
+    if change.action in ("adopt", "decline"):
+        handoff.decided_on = clock.today()  # the department's answer: its deadline is met or missed here
     if change.action == "adopt":
         handoff.plan, handoff.budget_year = _clean(details.plan) or handoff.plan, details.budget_year
     if change.action == "complete":

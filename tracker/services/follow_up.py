@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from tracker import clock, permissions
 from tracker.extensions import db
 from tracker.models import FollowUpNote, Handoff, Proposal, Role, Stage, Team, User, UserRole
-from tracker.services import workflow
+from tracker.services import deadlines, workflow
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 OVERDUE_DAYS = 90
@@ -63,7 +63,12 @@ class FollowUpRow:
     proposal: Proposal
     handoff: Handoff | None
     last_update: datetime
-    overdue: bool
+    stale: bool  # no news for OVERDUE_DAYS
+    late: tuple[str, ...] = ()  # department deadlines missed (services/deadlines.py)
+
+    @property
+    def overdue(self) -> bool:
+        return self.stale or bool(self.late)
 
 
 def follow_up_rows(allowed: sa.ColumnElement[bool], *, team_id: int | None = None) -> list[FollowUpRow]:
@@ -82,7 +87,8 @@ def follow_up_rows(allowed: sa.ColumnElement[bool], *, team_id: int | None = Non
     for proposal, handoff in db.session.execute(query).unique():
         last = handoff.updated_at if handoff else proposal.stage_entered_at  # nothing recorded since selection
         still_running = proposal.stage in (Stage.SELECTED, Stage.HANDED_OFF, Stage.ADOPTED)
-        rows.append(FollowUpRow(proposal, handoff, last, still_running and last < cutoff))
+        late = tuple(deadlines.due_of(handoff, proposal.stage).late) if handoff else ()
+        rows.append(FollowUpRow(proposal, handoff, last, still_running and last < cutoff, late))
     return rows
 
 

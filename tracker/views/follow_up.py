@@ -8,8 +8,10 @@ from wtforms import SelectChoice
 
 from tracker import clock, permissions
 from tracker.formatting import person_label
-from tracker.forms.follow_up import DecisionForm, HandoffForm, ProgressNoteForm, ResponseForm
-from tracker.services import department_record, follow_up, results, workflow
+from tracker.forms.follow_up import DecisionForm, HandoffForm, PlanForm, ProgressNoteForm, ResponseForm
+from tracker.models import Stage
+from tracker.services import deadlines, department_record, exports, follow_up, results, workflow
+from tracker.web.downloads import spreadsheet
 from tracker.web.support import attempt, flash_form_errors, team_or_403, visible_proposal
 
 bp = Blueprint("follow_up", __name__)
@@ -92,6 +94,20 @@ def set_response(proposal_id: int):
     return _to_proposal(proposal)
 
 
+@bp.post(PROPOSAL + "/follow-up/plan")
+def set_plan(proposal_id: int):
+    proposal = _proposal(proposal_id)
+    handoff = _handoff_or_403(proposal)
+    form = PlanForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _to_proposal(proposal)
+    attempt(lambda: deadlines.set_plan(handoff, plan=form.plan.data, planned_on=form.planned_on.data,
+                                       delay_reason=form.delay_reason.data, actor=current_user),
+            _("The implementation plan is saved."))
+    return _to_proposal(proposal)
+
+
 @bp.get("/follow-up")
 def index():
     if not permissions.can_view_follow_up(current_user):
@@ -100,7 +116,27 @@ def index():
     rows = follow_up.follow_up_rows(permissions.followed_proposals(current_user))
     shown = [r for r in rows if r.overdue] if overdue_only else rows
     return render_template("follow_up/index.html", rows=shown, overdue_count=sum(r.overdue for r in rows),
-                           overdue_only=overdue_only, overdue_days=follow_up.OVERDUE_DAYS)
+                           stale_count=sum(r.stale for r in rows), late_count=sum(bool(r.late) for r in rows),
+                           overdue_only=overdue_only, overdue_days=follow_up.OVERDUE_DAYS,
+                           this_year=clock.today().year)
+
+
+@bp.get("/follow-up/report/<int(min=2000, max=2100):year>")
+def yearly_report(year: int):
+    """Every proposal handed off in the year, with its dates, answers, plan, progress and delays."""
+    if not permissions.can_view_follow_up(current_user):
+        abort(403)
+    rows = deadlines.yearly_report(year, permissions.followed_proposals(current_user))
+    return render_template("follow_up/report.html", rows=rows, year=year, today=clock.today(),
+                           settings=deadlines.settings())
+
+
+@bp.get("/follow-up/report/<int(min=2000, max=2100):year>.xlsx")
+def yearly_report_xlsx(year: int):
+    if not permissions.can_view_follow_up(current_user):
+        abort(403)
+    rows = deadlines.yearly_report(year, permissions.followed_proposals(current_user))
+    return spreadsheet(exports.implementation_report_file(rows, year), "xlsx", f"implementation-{year}")
 
 
 @bp.get("/teams/<id:team_id>/results")
@@ -127,4 +163,7 @@ def panel(proposal) -> dict | None:
     may_update = handoff is not None and permissions.can_update_follow_up(current_user, handoff)
     return {"handoff": handoff, "handoff_form": handoff_form, "decision_form": decision_form,
             "note_form": ProgressNoteForm() if may_update else None,
-            "response_form": ResponseForm(response=handoff.response) if may_update else None}
+            "response_form": ResponseForm(response=handoff.response) if may_update else None,
+            "plan_form": PlanForm(plan=handoff.plan, planned_on=handoff.planned_completion_on)
+            if may_update and proposal.stage == Stage.ADOPTED else None,
+            "due": deadlines.due_of(handoff, proposal.stage) if handoff else None}

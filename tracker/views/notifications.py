@@ -2,17 +2,21 @@
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
 
+from tracker import permissions
 from tracker.extensions import db
 from tracker.forms.accounts import ActionForm
-from tracker.services import notifications
+from tracker.services import follow_up, notifications
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
 
 @bp.get("/")
 def index():
+    late = []
+    if permissions.can_view_follow_up(current_user):  # liaisons and managers: department deadlines missed
+        late = [r for r in follow_up.follow_up_rows(permissions.followed_proposals(current_user)) if r.late]
     return render_template("notifications/index.html", notifications=notifications.notifications_for(current_user),
-                           action=ActionForm())
+                           action=ActionForm(), late=late)
 
 
 @bp.get("/<id:notification_id>")
