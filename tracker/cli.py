@@ -15,7 +15,7 @@ from tracker.importers.programme import load_programme
 from tracker.importers.readers import file_format
 from tracker.importers.records import FileProblem, Report
 from tracker.models import Role, TeamStatus
-from tracker.services import accounts, backup, privacy
+from tracker.services import accounts, backup, mail, privacy
 from tracker.services import teams as team_service
 from tracker.services.errors import DATABASE_UNAVAILABLE, DomainError, ValidationFailed
 from tracker.services.exports import export_ideas
@@ -200,6 +200,22 @@ def personal_data_command(list_due, pseudonymise, dry_run):
         else:
             db.session.commit()
             click.echo(_("%(num)d people pseudonymised.", num=done))
+
+
+@tracker_cli.command("send-mail")
+def send_mail_command():
+    """E-mail each unread notification to the people who chose one mail each (cron: every few minutes)."""
+    sent = mail.send_each()
+    db.session.commit()
+    click.echo(_("%(num)d e-mails sent.", num=sent))
+
+
+@tracker_cli.command("send-digest")
+def send_digest_command():
+    """E-mail the daily digest to the people who chose it (cron: each morning)."""
+    sent = mail.send_digest()
+    db.session.commit()
+    click.echo(_("%(num)d e-mails sent.", num=sent))
 
 
 @tracker_cli.command("backup")

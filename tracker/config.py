@@ -55,15 +55,29 @@ class Config:
     LOGIN_LIMIT_PER_ACCOUNT_ANYWHERE = "30 per hour"  # one account from every address together
     # Proxies in front of the app whose X-Forwarded-For / -Proto may be trusted (0: none).
     TRUSTED_PROXIES = 0
+    # The city's SMTP relay for notifications by e-mail (none: nothing is sent, nothing offered).
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_STARTTLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = "tracker@localhost"
+    BASE_URL = ""  # how the app is reached, for links in e-mails (e.g. https://idea.gyeongju.go.kr)
 
 
 def from_environment() -> dict:
     """The settings the environment gives, read when an app is created (not at import)."""
     names = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "SECRET_KEY": "SECRET_KEY",
-             "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI"}
+             "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI", "MAIL_SERVER": "MAIL_SERVER",
+             "MAIL_USERNAME": "MAIL_USERNAME", "MAIL_PASSWORD": "MAIL_PASSWORD", "MAIL_FROM": "MAIL_FROM",
+             "TRACKER_BASE_URL": "BASE_URL"}
     settings = {key: os.environ[var] for var, key in names.items() if os.environ.get(var)}
     if os.environ.get("TRACKER_TIMEZONE"):
         settings["TIMEZONE"] = os.environ["TRACKER_TIMEZONE"]
+    if os.environ.get("MAIL_PORT"):
+        settings["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    if os.environ.get("MAIL_STARTTLS"):
+        settings["MAIL_STARTTLS"] = os.environ["MAIL_STARTTLS"] == "1"
     if os.environ.get("TRUSTED_PROXIES"):
         settings["TRUSTED_PROXIES"] = int(os.environ["TRUSTED_PROXIES"])
     return settings

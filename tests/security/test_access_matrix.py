@@ -130,6 +130,7 @@ MATRIX = {
     "auth.change_password": [("GET", "/auth/password", {**everyone(200), "judge": 200})],
     "auth.account": [("GET", "/auth/account", {**everyone(200), "judge": 200})],
     "auth.sign_out_everywhere": [("POST", "/auth/sign-out-everywhere", {**everyone(302), "judge": 302})],
+    "auth.email_choice": [("POST", "/auth/account/email", {**everyone(302), "judge": HIDDEN})],
     "accounts.index": [("GET", "/accounts/", managers_only())],
     "accounts.new": [("GET", "/accounts/new", managers_only())],
     "accounts.import_file": [("GET", "/accounts/import", managers_only()),

@@ -39,6 +39,8 @@ class User(CreatedAtMixin, db.Model):
     temporary_password_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Past the retention period: the name is a pseudonym and the contact fields are gone.
     pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Notifications by e-mail too, when the city's relay is configured: "off", "each" or "daily".
+    email_notifications: Mapped[str] = mapped_column(sa.String(10), default="off", server_default="off")
 
     roles: Mapped[list["UserRole"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

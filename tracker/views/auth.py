@@ -6,9 +6,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from tracker.extensions import db, limiter
 from tracker.forms.accounts import ActionForm
 from tracker.forms.auth import LoginForm, PasswordChangeForm
-from tracker.services import accounts, audit
+from tracker.services import accounts, audit, mail
 from tracker.services.errors import ValidationFailed
 from tracker.web.navigation import home, is_local_path
+from tracker.web.support import attempt
 from tracker.web.security import SESSION_ID
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -80,7 +81,17 @@ def logout():
 @bp.get("/account")
 @login_required
 def account():
-    return render_template("auth/account.html", action=ActionForm())
+    return render_template("auth/account.html", action=ActionForm(), mail_offered=mail.configured())
+
+
+@bp.post("/account/email")
+@login_required
+def email_choice():
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    attempt(lambda: mail.set_choice(current_user, request.form.get("email_notifications", "")),
+            _("Your choice for notifications by e-mail is saved."))
+    return redirect(url_for("auth.account"))
 
 
 @bp.post("/sign-out-everywhere")
