@@ -91,7 +91,8 @@ def test_people_past_retention_are_pseudonymised_and_the_archive_stays_whole(app
     cohort.team.status = TeamStatus.ARCHIVED
     cohort.team.ends_on = date(2025, 12, 31)
     db.session.commit()
-    assert privacy.due() == []  # 2026: still within three years
+    with clock.travel(datetime(2028, 12, 31, 9, tzinfo=KST)):
+        assert privacy.due() == []  # the cohort ended 2025-12-31: kept three years, to the end of 2028
     before = _counts()
     with clock.travel(datetime(2029, 1, 10, 9, tzinfo=KST)):
         listed = runner.invoke(args=["tracker", "personal-data", "--due"])
