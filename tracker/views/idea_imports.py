@@ -7,8 +7,8 @@ from wtforms import SelectChoice
 from tracker import permissions
 from tracker.extensions import db
 from tracker.forms.proposals import IdeaImportForm, ImportDecisionForm
+from tracker.importers import uploads
 from tracker.models import Team
-from tracker.services import idea_imports
 from tracker.services import teams as team_service
 from tracker.vocabulary import IDEA_HEADERS
 
@@ -31,7 +31,7 @@ def upload():
     if form.validate_on_submit():
         team = db.session.get(Team, form.team.data) if form.team.data else None
         upload = form.file.data
-        preview = idea_imports.preview(upload.read(), upload.filename or "upload.csv", team, actor=current_user)
+        preview = uploads.preview(upload.read(), upload.filename or "upload.csv", team, actor=current_user)
         db.session.commit()
         return render_template("proposals/import.html", form=form, preview=preview, decision=ImportDecisionForm(),
                                columns=COLUMNS)
@@ -46,13 +46,13 @@ def decide(token: str):
         abort(400)
     choice = request.form.get("choice")
     if choice == "cancel":
-        idea_imports.cancel(token, actor=current_user)
+        uploads.cancel(token, actor=current_user)
         db.session.commit()
         flash(_("The file was not imported."), "info")
         return render_template("proposals/import.html", form=_upload_form(), columns=COLUMNS)
     if choice not in ("all", "good_rows"):
         abort(400)
-    report = idea_imports.save(token, good_rows_only=choice == "good_rows", actor=current_user)
+    report = uploads.save(token, good_rows_only=choice == "good_rows", actor=current_user)
     if report.written:
         db.session.commit()
     else:
