@@ -181,7 +181,10 @@ def test_the_ranking_is_decided_by_standardised_marks_with_the_plain_mean_beside
     _score(event, judges[2], b, 8, 8, 8, 8)     # judge 3: b 8.0, a 7.7 → b = +1, a = −1
     _score(event, judges[2], a, 7, 8, 8, 8)
     # a = (0.926 − 0.707 − 1) / 3 = −0.26, b = (0.463 − 0.707 + 1) / 3 = 0.25; plain a 7.77, b 7.73
-    page = text_of(manager.get(f"/events/{event.id}/ranking"))
+    answer = manager.get(f"/events/{event.id}/ranking")
+    page = text_of(answer)
+    title = re.search(r"<title>(.*?)</title>", answer.get_data(as_text=True), re.S)[1]
+    assert title == "순위와 선정 · 소소기획단 2기 · 정책 아이디어 관리", title
     assert "1 나 제안" in page and "0.25" in page and "7.73" in page
     assert "2 다 제안" in page and "3 가 제안" in page and "-0.26" in page and "7.77" in page
     assert "표준화 점수로 순위를 정합니다" in page and "실현 가능성" in page
