@@ -81,6 +81,11 @@ def can_see_adopted_check(user, proposal: Proposal) -> bool:
     return Relation.MANAGER in found or Relation.AUTHOR in found
 
 
+def can_record_difference(user) -> bool:
+    """Saying how a proposal differs from adopted ones it is like (the adopted-idea rule): managers."""
+    return is_manager(user)
+
+
 def can_edit_privacy_notice(user) -> bool:
     """The processing notice is the body's word to the public: admins write it."""
     return _signed_in(user) and Role.ADMIN in user.role_set
@@ -378,5 +383,6 @@ def template_globals() -> dict:
             "is_manager": is_manager, "is_mentor": is_mentor, "uses_the_archive": uses_the_archive,
             "can_reset_password": can_reset_password, "can_end_sessions": can_end_sessions,
             "can_change_settings": can_change_settings, "can_import_ideas": can_import_ideas,
-            "can_edit_privacy_notice": can_edit_privacy_notice, "can_run_retention": can_run_retention}
+            "can_edit_privacy_notice": can_edit_privacy_notice, "can_run_retention": can_run_retention,
+            "can_record_difference": can_record_difference}
 

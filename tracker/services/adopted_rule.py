@@ -34,24 +34,28 @@ def check(proposal: Proposal, viewer: User) -> AdoptedCheck:
     see them), and whether a manager has said how it differs from each."""
     if proposal.stage not in CHECKED_STAGES:
         return AdoptedCheck([], True)
-    text = f"{proposal.title} {proposal.summary or ''}"
-    matches = similar_ideas(text, viewer, exclude_id=proposal.id, stages=IN_FORCE)
+    matches = _like_in_force(proposal, viewer)
     return AdoptedCheck(matches, {m.id for m in matches} <= _distinguished(proposal))
 
 
 def unsettled(proposal: Proposal) -> list[str]:
-    """The hand-off's guard: a close match to what is already adopted needs a manager's word first."""
-    found = [m for m in similar_ideas(f"{proposal.title} {proposal.summary or ''}", None,
-                                      exclude_id=proposal.id, stages=IN_FORCE)
-             if m.id not in _distinguished(proposal)]
+    """The hand-off's guard: a close match to what is already adopted needs a manager's word first
+    (every cohort's proposals count, whoever moves it)."""
+    settled = _distinguished(proposal)
+    found = [m for m in _like_in_force(proposal, None) if m.id not in settled]
     if not found:
         return []
     return [_("It is like proposals already handed off or adopted (%(titles)s): a manager records how it "
               "differs, or withdraws it, before the hand-off.", titles=", ".join(m.title for m in found))]
 
 
+def _like_in_force(proposal: Proposal, viewer: User | None) -> list[SimilarIdea]:
+    return similar_ideas(f"{proposal.title} {proposal.summary or ''}", viewer, exclude_id=proposal.id,
+                         stages=IN_FORCE)
+
+
 def record_difference(proposal: Proposal, match_ids: list[int], reason: str, *, actor: User) -> ProposalRevision:
-    if not permissions.is_manager(actor):
+    if not permissions.can_record_difference(actor):
         raise NotAllowed("only managers settle the adopted-idea rule")
     reason = (reason or "").strip()
     if not reason:

@@ -3,6 +3,7 @@ within a set time of the hand-off, and after adopting it gives an implementation
 completion date within another; a later planned date needs a reason for the delay. Both times are a
 setting (default one month each). The yearly implementation report lists every hand-off of a year
 with its dates, answers, plan, progress and delays."""
+import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,7 +14,8 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import clock, permissions
 from tracker.extensions import db
-from tracker.models import FollowUpNote, Handoff, Proposal, Setting, Stage, User
+from tracker.models import FollowUpNote, Handoff, Proposal, Stage, User
+from tracker.services import settings as stored_settings
 from tracker.services.errors import NotAllowed, ValidationFailed
 
 KEY = "department_deadlines"
@@ -25,12 +27,7 @@ def months_after(day: date, months: int) -> date:
     """The same day ``months`` later (the month's last day when it has no such day)."""
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _day(value: date) -> str:
@@ -38,8 +35,7 @@ def _day(value: date) -> str:
 
 
 def settings() -> dict:
-    row = db.session.get(Setting, KEY)
-    return {**DEFAULTS, **((row.value or {}) if row else {})}
+    return stored_settings.stored(KEY, DEFAULTS)
 
 
 @dataclass(frozen=True)

@@ -68,9 +68,8 @@ def record_decision(proposal: Proposal, change: StageChange, details: Decision |
         handoff.plan, handoff.budget_year = _clean(details.plan) or handoff.plan, details.budget_year
     if change.action == "complete":
         handoff.progress, handoff.outcome = 100, _clean(details.outcome) or change.note
-    shown = (handoff.response, handoff.outcome)
     handoff.response = handoff.response or change.note
-    if change.note and change.note not in shown and change.note != handoff.response:
+    if change.note and change.note not in (handoff.response, handoff.outcome):
         # a later decision's words, kept in the notes (a decision says no per cent: only completion does)
         handoff.notes.append(FollowUpNote(author=change.actor, noted_on=clock.today(), body=change.note,
                                           progress=100 if change.action == "complete" else None))

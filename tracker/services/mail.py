@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import Notification, User
+from tracker.services import notifications
 from tracker.services.errors import ValidationFailed
 
 CHOICES = ("off", "each", "daily")
@@ -35,18 +36,9 @@ def set_choice(user: User, choice: str) -> None:
 
 
 def describe(notification: Notification) -> str:
-    """One notification in words (the same as the 알림 list says)."""
-    name = notification.actor.name if notification.actor else ""
+    """One notification in words (as the 알림 list says it), with its proposal's title."""
     title = notification.proposal.title if notification.proposal else ""
-    lead = {
-        "mention": _("%(name)s mentioned you on", name=name),
-        "submitted": _("%(name)s submitted for your review:", name=name),
-        "reviewed": _("%(name)s reviewed your proposal:", name=name),
-        "selected": _("Your proposal was selected at the presentation event:"),
-        "not_selected": _("Your proposal was not selected at the presentation event:"),
-        "changes_requested": _("%(name)s asked for changes to your proposal:", name=name),
-    }.get(notification.kind, _("%(name)s commented on your proposal", name=name))
-    return f"{lead} {title}".strip()
+    return f"{notifications.lead(notification)} {title}".strip()
 
 
 def _link(notification: Notification) -> str:

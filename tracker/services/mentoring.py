@@ -12,8 +12,22 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import clock, permissions
 from tracker.extensions import db
-from tracker.models import (Activity, ActivityKind, MentorAssignment, Proposal, ProposalAuthor, Review, ReviewScore,
-                            Role, RubricCriterion, Stage, Subcommittee, Team, TeamStatus, User)
+from tracker.models import (
+    Activity,
+    ActivityKind,
+    MentorAssignment,
+    Proposal,
+    ProposalAuthor,
+    Review,
+    ReviewScore,
+    Role,
+    RubricCriterion,
+    Stage,
+    Subcommittee,
+    Team,
+    TeamStatus,
+    User,
+)
 from tracker.services.errors import NotAllowed, NotFound, ValidationFailed
 from tracker.services.reviews import DISAGREEMENT
 

@@ -1,5 +1,6 @@
 """Each person's notifications: mentions, comments, submissions to review, reviews, requested changes."""
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from tracker import clock
@@ -10,6 +11,19 @@ from tracker.services.errors import NotFound
 MENTION, COMMENT = "mention", "comment"
 SUBMITTED, REVIEWED, CHANGES_REQUESTED = "submitted", "reviewed", "changes_requested"
 SELECTED, NOT_SELECTED = "selected", "not_selected"
+
+
+def lead(notification: Notification) -> str:
+    """What happened, in words, before the proposal's title: the 알림 list and e-mails say it so."""
+    name = notification.actor.name if notification.actor else ""
+    return {
+        MENTION: _("%(name)s mentioned you on", name=name),
+        SUBMITTED: _("%(name)s submitted for your review:", name=name),
+        REVIEWED: _("%(name)s reviewed your proposal:", name=name),
+        SELECTED: _("Your proposal was selected at the presentation event:"),
+        NOT_SELECTED: _("Your proposal was not selected at the presentation event:"),
+        CHANGES_REQUESTED: _("%(name)s asked for changes to your proposal:", name=name),
+    }.get(notification.kind, _("%(name)s commented on your proposal", name=name))
 
 
 def notify(user_ids, kind: str, proposal: Proposal, *, actor: User | None, comment=None) -> None:

@@ -27,14 +27,13 @@ from tracker.models import (
     ProposalAuthor,
     Review,
     Role,
-    Setting,
     Subcommittee,
     Team,
     TeamStatus,
     User,
     UserSession,
 )
-from tracker.services import audit
+from tracker.services import audit, settings
 from tracker.services.errors import NotAllowed, ValidationFailed
 from tracker.services.proposals import text_index
 
@@ -48,8 +47,7 @@ DEFAULT_RETENTION = {"years_after_cohort": 3, "sign_in_years": 1}
 # ---- the notice -------------------------------------------------------------------------------
 
 def notice_source(language: str) -> str:
-    row = db.session.get(Setting, NOTICE_KEY)
-    written = (row.value or {}).get(language) if row else None
+    written = settings.stored(NOTICE_KEY).get(language)
     return written or (NOTICE_FILES / f"privacy_notice.{'en' if language == 'en' else 'ko'}.md").read_text("utf-8")
 
 
@@ -65,11 +63,8 @@ def save_notice(korean: str, english: str, *, actor: User) -> None:
         raise NotAllowed("only admins edit the privacy notice")
     if not (korean or "").strip():
         raise ValidationFailed([("korean", _("The notice needs its Korean text."))])
-    row = db.session.get(Setting, NOTICE_KEY) or Setting(key=NOTICE_KEY, value={})
-    row.value, row.updated_by = {"ko": korean.strip(), "en": (english or "").strip()}, actor
-    db.session.add(row)
+    settings.store(NOTICE_KEY, {"ko": korean.strip(), "en": (english or "").strip()}, actor=actor)
     audit.record("privacy_notice_changed", actor=actor)
-    db.session.flush()
 
 
 # ---- a person's own data ----------------------------------------------------------------------
@@ -120,8 +115,7 @@ def my_data(user: User) -> dict:
 # ---- retention --------------------------------------------------------------------------------
 
 def retention() -> dict:
-    row = db.session.get(Setting, RETENTION_KEY)
-    return {**DEFAULT_RETENTION, **((row.value or {}) if row else {})}
+    return settings.stored(RETENTION_KEY, DEFAULT_RETENTION)
 
 
 @dataclass(frozen=True)

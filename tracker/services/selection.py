@@ -93,10 +93,9 @@ def ranking_and_judges(event: PresentationEvent) -> tuple[list[Ranked], list[Jud
             row.spread = round(max(row.marks.values()) - min(row.marks.values()), 2)
             row.first_criterion = round(sum(firsts) / len(firsts), 2)
         rows.append(row)
-    stats = _judge_stats(event, rows)
-    _standardise(rows, {s.user.id: s for s in stats})
+    _standardise(rows)
     _place(rows)
-    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.number)), stats
+    return sorted(rows, key=lambda r: (r.rank is None, r.rank or 0, r.number)), _judge_stats(event, rows)
 
 
 def _judge_stats(event: PresentationEvent, rows: list[Ranked]) -> list[JudgeStat]:
@@ -108,7 +107,7 @@ def _judge_stats(event: PresentationEvent, rows: list[Ranked]) -> list[JudgeStat
     return stats
 
 
-def _standardise(rows: list[Ranked], stats: dict[int, JudgeStat]) -> None:
+def _standardise(rows: list[Ranked]) -> None:
     """Each judge's marks as distances from their own average in units of their own spread (a
     judge who gave every presentation the same mark, or scored only one, counts as 0)."""
     own: dict[int, list[float]] = defaultdict(list)

@@ -20,6 +20,22 @@ MAX_IGNORED_WORDS, MAX_WORD_LENGTH = 200, 30
 _SEPARATORS = re.compile(r"[\s,、·;]+")
 
 
+def stored(key: str, defaults: dict | None = None) -> dict:
+    """A setting's value as saved, over its defaults (every setting is a small JSON object)."""
+    row = db.session.get(Setting, key)
+    return {**(defaults or {}), **((row.value or {}) if row else {})}
+
+
+def store(key: str, value: dict, *, actor: User) -> None:
+    """Save a setting (the caller checks who may, and audits it)."""
+    row = db.session.get(Setting, key)
+    if row is None:
+        row = Setting(key=key, value=value)
+        db.session.add(row)
+    row.value, row.updated_by = value, actor
+    db.session.flush()
+
+
 @dataclass(frozen=True)
 class SimilarSettings:
     threshold: float  # the share of shared character pairs a hint needs
@@ -27,10 +43,9 @@ class SimilarSettings:
 
 
 def similar_settings() -> SimilarSettings:
-    row = db.session.get(Setting, SIMILAR_KEY)
-    value = row.value if row else {}
-    return SimilarSettings(float(value.get("threshold", current_app.config["SIMILAR_THRESHOLD"])),
-                           tuple(value.get("ignored_words", DEFAULT_IGNORED_WORDS)))
+    value = stored(SIMILAR_KEY, {"threshold": current_app.config["SIMILAR_THRESHOLD"],
+                                 "ignored_words": DEFAULT_IGNORED_WORDS})
+    return SimilarSettings(float(value["threshold"]), tuple(value["ignored_words"]))
 
 
 def ignored_words_from(text: str | None) -> tuple[str, ...]:
@@ -53,11 +68,7 @@ def save_similar_settings(threshold: float | None, ignored_words: tuple[str, ...
         raise ValidationFailed(problems)
     before = similar_settings()
     value = {"threshold": round(threshold, 2), "ignored_words": list(ignored_words)}
-    row = db.session.get(Setting, SIMILAR_KEY)
-    if row is None:
-        row = Setting(key=SIMILAR_KEY, value=value)
-        db.session.add(row)
-    row.value, row.updated_by = value, actor
+    store(SIMILAR_KEY, value, actor=actor)
     audit.record("settings_changed", actor=actor, detail={
         "setting": SIMILAR_KEY, "before": {"threshold": before.threshold, "ignored_words": list(before.ignored_words)},
         "after": value})

@@ -1,9 +1,25 @@
 """Blueprints: one module each."""
 from flask import Flask
 
-from tracker.views import calendar, follow_up, idea_imports, judging, presentation, privacy
-from tracker.views import (accounts, auth, board, main, mentors, notifications, proposal_work, proposals, reviews, settings,
-                           teams)
+from tracker.views import (
+    accounts,
+    auth,
+    board,
+    calendar,
+    follow_up,
+    idea_imports,
+    judging,
+    main,
+    mentors,
+    notifications,
+    presentation,
+    privacy,
+    proposal_work,
+    proposals,
+    reviews,
+    settings,
+    teams,
+)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -9,8 +9,8 @@ from tracker.forms.auth import LoginForm, PasswordChangeForm
 from tracker.services import accounts, audit, mail
 from tracker.services.errors import ValidationFailed
 from tracker.web.navigation import home, is_local_path
-from tracker.web.support import attempt
 from tracker.web.security import SESSION_ID
+from tracker.web.support import attempt
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 

@@ -38,6 +38,11 @@ def mark_read():
     return redirect(url_for("notifications.index"))
 
 
+@bp.app_template_filter("notification_lead")
+def notification_lead(notification) -> str:
+    return notifications.lead(notification)
+
+
 @bp.app_context_processor
 def unread_notifications():
     """The menu's unread count, read here so that the template runs no query."""

@@ -157,7 +157,7 @@ def comment(proposal_id: int):
 def record_difference(proposal_id: int):
     """A manager records how a proposal differs from the adopted ones it is like."""
     proposal = _proposal_or_404(proposal_id)
-    if not permissions.is_manager(current_user):
+    if not permissions.can_record_difference(current_user):
         abort(403)
     if not ActionForm().validate_on_submit():
         abort(400)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 
 from tracker import permissions
 from tracker.extensions import db
+from tracker.formatting import person_label
 from tracker.models import Comment, Membership, MentorAssignment, Proposal, User, UserRole
 from tracker.services import notifications
 from tracker.services.errors import NotAllowed, ValidationFailed
@@ -61,7 +62,7 @@ def mentioned(body: str, people: list[User]) -> Mentions:
             if len(meant) == 1:
                 found[meant[0].id] = meant[0]
             else:
-                unclear.append((meant[0].name, [_told_apart(p) for p in meant]))
+                unclear.append((meant[0].name, [person_label(p) for p in meant]))
             continue
         beginning = [p for p in people if p.name.startswith(written)]
         if len(beginning) > 1:
@@ -69,11 +70,6 @@ def mentioned(body: str, people: list[User]) -> Mentions:
         else:
             unknown.append(written)
     return Mentions(list(found.values()), list(dict.fromkeys(unknown)), unclear)
-
-
-def _told_apart(person: User) -> str:
-    detail = person.department or person.email or person.staff_id
-    return f"{person.name} ({detail})" if detail else person.name
 
 
 def add_comment(proposal: Proposal, body: str, *, actor: User) -> tuple[Comment, Mentions]:

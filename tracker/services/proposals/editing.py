@@ -199,7 +199,7 @@ def _validate(proposal: Proposal, draft: ProposalDraft, actor: User) -> None:
     for reference in draft.references:
         if reference.url and not reference.url.lower().startswith(("http://", "https://")):
             reasons.append(("references", _("A link must start with http:// or https://.")))
-    if draft.builds_on_id is not None and draft.builds_on_id == proposal.id:
+    if draft.builds_on_id == proposal.id:
         reasons.append(("builds_on_id", _("No. %(number)d is this proposal itself: give the number of the earlier "
                                           "idea it builds on.", number=proposal.id)))
     elif draft.builds_on_id is not None:
