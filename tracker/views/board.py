@@ -13,7 +13,7 @@ from tracker.services.errors import ValidationFailed
 from tracker.services.proposals import queries
 from tracker.web.downloads import spreadsheet
 from tracker.web.navigation import is_local_path
-from tracker.web.support import team_or_403
+from tracker.web.support import team_or_403, viewer
 
 bp = Blueprint("board", __name__)
 
@@ -40,9 +40,31 @@ def show(team_id: int):
     team = team_or_403(permissions.can_view_team)
     form, page = _board(team)
     return render_template("board/show.html", team=team, form=form, page=page, move_form=CardMoveForm(),
-                           moves={c.proposal.id: workflow.allowed_moves(current_user, c.proposal)
-                                  for cards in page.cards.values() for c in cards},
+                           moves=_move_choices(c for cards in page.cards.values() for c in cards),
                            **_charts(team, page))
+
+
+def _move_choices(cards) -> dict[int, list[tuple[str, str]]]:
+    """Each card's move select as (action, text); the cards of a column mostly offer the same moves,
+    so each set's texts are written once."""
+    written: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+    choices = {}
+    person = viewer()
+    for card in cards:
+        moves = workflow.allowed_moves(person, card.proposal)
+        key = tuple(m.action for m in moves)
+        if key not in written:
+            written[key] = [(m.action, _move_text(m)) for m in moves]
+        choices[card.proposal.id] = written[key]
+    return choices
+
+
+def _move_text(move: workflow.Move) -> str:
+    """The move's label, with where it leads when the label does not say (Start developing → Developing)."""
+    text = str(move.label)
+    if move.target != workflow.PREVIOUS and label(move.target) != text:
+        text += " → " + label(move.target)
+    return text
 
 
 @bp.get("/teams/<id:team_id>/report")

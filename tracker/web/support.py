@@ -10,6 +10,12 @@ from tracker.services.errors import ValidationFailed
 from tracker.services.proposals import queries
 
 
+def viewer():
+    """The signed-in person's account itself: ``current_user`` is a proxy that finds the account again
+    on every attribute read, which a check repeated for each card or row pays each time."""
+    return current_user._get_current_object()
+
+
 def team_or_403(rule):
     """The team of the URL's ``team_id``; 403 unless ``rule(person, team)`` holds, 404 if there is
     none or the person may not see it (what one may not see does not exist for them)."""
