@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import clock, permissions
 from tracker.extensions import db
@@ -15,13 +14,11 @@ from tracker.models import (
     BEFORE_SELECTION,
     FUNNEL,
     Proposal,
-    ProposalAuthor,
     Review,
     Stage,
     StageChange,
     Team,
     TeamStatus,
-    User,
 )
 from tracker.services.mentoring import MentorLoad, mentor_loads
 from tracker.services.proposals import queries
@@ -90,12 +87,12 @@ def board(team: Team, viewer, *, subcommittee_id: int | None = None, stalled_day
     # the cards of a column: the proposals untouched longest
     shown = db.session.scalars(
         sa.select(Proposal).where(Proposal.id.in_(_first_of_each_stage(conditions, BOARD_STAGES, CARDS_PER_STAGE)))
-        .options(*_card_loading()).order_by(Proposal.updated_at.asc(), Proposal.id)).all()
+        .options(*queries.card_loading()).order_by(Proposal.updated_at.asc(), Proposal.id)).all()
     # the stalled list: the first of the open stages' first ones, read the same way
     stalled_shown = db.session.scalars(
         sa.select(Proposal).where(Proposal.id.in_(_first_of_each_stage(
             [*conditions, Proposal.updated_at < cutoff], OPEN_STAGES, STALLED_LIST)))
-        .options(*_card_loading()).order_by(Proposal.updated_at, Proposal.id).limit(STALLED_LIST)).all()
+        .options(*queries.card_loading()).order_by(Proposal.updated_at, Proposal.id).limit(STALLED_LIST)).all()
     stalled_total = db.session.scalar(sa.select(sa.func.count(Proposal.id)).where(
         *conditions, queries.stalled_since(cutoff)))
     required = team.required_reviews
@@ -132,11 +129,6 @@ def _first_of_each_stage(conditions: list, stages, limit: int):
     columns = [sa.select(Proposal.id).where(*conditions, Proposal.stage == stage)
                .order_by(Proposal.updated_at.asc(), Proposal.id).limit(limit).subquery() for stage in stages]
     return sa.union_all(*(sa.select(column.c.id) for column in columns))
-
-
-def _card_loading():
-    return (joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-            selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles))
 
 
 def _reviews_this_round(proposal_ids: list[int]) -> dict[int, int]:

@@ -17,7 +17,6 @@ from tracker.models import (
     ActivityKind,
     MentorAssignment,
     Proposal,
-    ProposalAuthor,
     Review,
     ReviewScore,
     Role,
@@ -29,6 +28,7 @@ from tracker.models import (
     User,
 )
 from tracker.services.errors import NotAllowed, NotFound, ValidationFailed
+from tracker.services.proposals import queries
 from tracker.services.reviews import DISAGREEMENT
 
 QUEUE_LENGTH = 100  # a queue shows the oldest; the rest wait their turn
@@ -78,9 +78,7 @@ def _shown(rows) -> list[tuple[Proposal, datetime | None]]:
     if not rows:
         return []
     loaded = {p.id: p for p in db.session.scalars(
-        sa.select(Proposal).where(Proposal.id.in_([pid for pid, _since in rows]))
-        .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles)))}
+        sa.select(Proposal).where(Proposal.id.in_([pid for pid, _since in rows])).options(*queries.card_loading()))}
     return [(loaded[pid], since) for pid, since in rows if pid in loaded]
 
 

@@ -3,7 +3,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, raiseload, selectinload
 
 from tracker import clock, permissions
 from tracker.extensions import db
@@ -111,11 +111,21 @@ def stalled_since(cutoff: datetime) -> sa.ColumnElement[bool]:
     return sa.and_(Proposal.stage.in_(BEFORE_SELECTION), Proposal.updated_at < cutoff)
 
 
+CARD_COLUMNS = (Proposal.team_id, Proposal.subcommittee_id, Proposal.title, Proposal.summary, Proposal.stage,
+                Proposal.review_round, Proposal.updated_at, Proposal.stage_entered_at)
+
+
+def card_loading():
+    """What a proposal's card in a list, a queue or a board column shows (and its moves need), and
+    no more: the long texts would be most of what the database hands over, and anything else a card
+    touched raises instead of being read card by card."""
+    return (load_only(*CARD_COLUMNS, raiseload=True), joinedload(Proposal.team), joinedload(Proposal.subcommittee),
+            selectinload(Proposal.authors).joinedload(ProposalAuthor.user).load_only(User.name, raiseload=True),
+            raiseload("*"))
+
+
 def _listed(conditions: list, sort: str):
-    return (sa.select(Proposal).where(*conditions)
-            .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
-                     selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles))
-            .order_by(*SORTS.get(sort, SORTS["team"])))
+    return sa.select(Proposal).where(*conditions).options(*card_loading()).order_by(*SORTS.get(sort, SORTS["team"]))
 
 
 def _count(conditions: list) -> int:
