@@ -19,7 +19,7 @@ from tracker import permissions
 from tracker.extensions import db
 from tracker.models import Proposal, ProposalGram, Stage, Team
 from tracker.services import settings
-from tracker.services.proposals.text_index import grams, word_grams, words
+from tracker.services.proposals.text_index import gram_set, grams, word_grams, words
 
 MAX_PAIRS = 16
 PER_PAIR = 500
@@ -60,16 +60,16 @@ def similar_ideas(text: str, viewer, *, exclude_id: int | None = None, limit: in
     wanted = set(pairs)
     scored = []
     for row in rows:
-        own = set(grams(f"{row.title} {row.summary or ''}")) - ignored
-        title = (set(grams(row.title)) - ignored) or {""}
+        own = gram_set(f"{row.title} {row.summary or ''}") - ignored
+        title = (gram_set(row.title) - ignored) or {""}
         common = wanted & own
         cover = max(len(common) / len(wanted), len(common & title) / len(title))
         if common and cover >= chosen.threshold:
-            dice = 2 * len(common) / (len(wanted) + len(own))
-            scored.append((dice, row.id, SimilarIdea(row.id, row.title, row.summary, row.name, row.stage, cover,
-                                                     _words_holding(common, row.title, row.summary))))
+            scored.append((2 * len(common) / (len(wanted) + len(own)), row.id, row, cover, common))
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
-    return [idea for _dice, _id, idea in scored[:limit]]
+    return [SimilarIdea(row.id, row.title, row.summary, row.name, row.stage, cover,
+                        _words_holding(common, row.title, row.summary))
+            for _dice, _id, row, cover, common in scored[:limit]]
 
 
 def _words_holding(pairs: set[str], *texts: str | None) -> tuple[str, ...]:
