@@ -2,7 +2,7 @@
 from datetime import date, datetime
 
 from babel.dates import format_skeleton
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, has_app_context, request
 from flask_babel import format_date, format_decimal, format_time, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
@@ -27,15 +27,16 @@ def _for_this_locale():
 
     Flask-Babel finds its context, locale and catalogue again on every call, which costs a board
     page with a hundred cards several milliseconds; the pair is kept beside Flask-Babel's own
-    per-request state and read again whenever the locale object there is another one."""
-    if not g:
+    per-request state (read through ``g`` once per call, not once per attribute) and read again
+    whenever the locale object there is another one."""
+    if not has_app_context():
         return str(get_locale() or "ko"), get_translations()
-    state = getattr(g, "_flask_babel", None)
-    locale = getattr(state, "babel_locale", None)
-    kept = g.get("_tracker_locale")
+    kept_in = g._get_current_object()
+    locale = getattr(getattr(kept_in, "_flask_babel", None), "babel_locale", None)
+    kept = getattr(kept_in, "_tracker_locale", None)
     if kept is None or locale is None or kept[0] is not locale:
         language, translations = str(get_locale() or "ko"), get_translations()
-        g._tracker_locale = (getattr(g._flask_babel, "babel_locale", None), language, translations)
+        kept_in._tracker_locale = (getattr(kept_in._flask_babel, "babel_locale", None), language, translations)
         return language, translations
     return kept[1], kept[2]
 
