@@ -78,11 +78,12 @@ def test_new_ideas_imports_and_carried_over_copies_are_found_at_once(app, cohort
 
 
 @pytest.mark.parametrize("query", ["빈집", "집", "Drone 배송", "SMART", "청년 창업", "황리단길", "빈집있는교?", "스마트팜",
-                                   "100%", "o'brien"])
+                                   "100%", "o'brien", "sm", "집있", "빈집?"])
 def test_the_index_finds_what_reading_every_text_finds(app, cohort, query):
     for n, (title, summary, problem) in enumerate([
             ("Drone 배송 서비스", "APP으로 부르는 드론", None), ("빈집있는 청년 주택", None, "빈집 100% 활용"),
-            ("SMART FARM 청년", "스마트팜 창업", "o'brien farm"), ("야간 관광 황리단길", "집 앞 관광", None)]):
+            ("SMART FARM 청년", "스마트팜 창업", "o'brien farm"), ("야간 관광 황리단길", "집 앞 관광", None),
+            ("빈 집 앞 정비", "있는 그대로", None)]):  # the pairs 빈집 and 집있 only across words
         cohort.proposal(Stage.IDEA, title=title, summary=summary, problem=problem, source_key=f"s-{n}")
     for who in ("author", "outsider", "manager"):
         viewer = cohort.people[who]

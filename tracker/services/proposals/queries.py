@@ -54,7 +54,8 @@ def _search_conditions(filters: ProposalFilter) -> list:
         indexed = text_index.containing(word)  # the database's index narrows, the texts confirm
         if indexed is not None:
             conditions.append(indexed)
-        conditions.append(sa.or_(*(contains(column, word) for column in SEARCHED_COLUMNS)))
+        if indexed is None or text_index.grams(word) != [word.lower()]:  # one pair: the index is exact
+            conditions.append(sa.or_(*(contains(column, word) for column in SEARCHED_COLUMNS)))
     if filters.department:
         conditions.append(contains(Proposal.department, filters.department))
     if filters.author:
