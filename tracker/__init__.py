@@ -13,6 +13,7 @@ from tracker.views import register_blueprints
 from tracker.web.converters import register_converters
 from tracker.web.errors import register_error_handlers
 from tracker.web.limits import register_request_limits
+from tracker.web.navigation import register_menu
 from tracker.web.requests import TrackerRequest
 from tracker.web.security import register_security
 
@@ -40,6 +41,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_security(app)
     register_converters(app)
     register_blueprints(app)
+    register_menu(app)
     register_error_handlers(app)
     formatting.register(app)
     app.cli.add_command(tracker_cli)

@@ -219,6 +219,6 @@ def test_the_database_going_away_while_an_error_page_reads_its_menu_gives_the_tr
     def gone(*_args):  # the connection dies after the view refused, while the 403 page reads the menu
         raise sa.exc.OperationalError("SELECT count(*) FROM notification", {}, Exception("server closed"))
 
-    monkeypatch.setattr("tracker.services.notifications.unread_count", gone)
+    monkeypatch.setattr("tracker.services.menu.counts", gone)
     response = client.get("/accounts/")
     assert response.status_code == 503 and TRY_AGAIN in text_of(response)

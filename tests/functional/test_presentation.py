@@ -148,6 +148,18 @@ def test_a_judge_scores_field_by_field_and_sees_only_the_event_until_it_closes(a
     assert signed_in(app, cohort.people["author"]).get(f"/events/{event.id}/judge/1").status_code == 404
 
 
+def test_the_menu_offers_judging_while_an_event_of_theirs_is_open(app, cohort, make_account):
+    manager, event, _proposals = _event(app, cohort, "빈집 청년주택")
+    judge_account = make_account(Role.MEMBER, name="심사위원A")
+    judge = signed_in(app, judge_account)
+    menu_link = '<a href="/judge"'
+    assert menu_link not in judge.get("/teams/").get_data(as_text=True)
+    manager.post(f"/events/{event.id}/judges", data={"user_id": judge_account.id})
+    assert menu_link in judge.get("/teams/").get_data(as_text=True)
+    manager.post(f"/events/{event.id}/scoring/close")
+    assert menu_link not in judge.get("/teams/").get_data(as_text=True)
+
+
 def _score(event, judge, proposal, feasibility, impact, creativity, delivery):
     for key, value in zip(("feasibility", "impact", "creativity", "delivery"),
                           (feasibility, impact, creativity, delivery)):

@@ -82,10 +82,3 @@ def save_field(event_id: int):
         return jsonify(saved=False, message=_("This presentation is not part of your event.")), 403
     db.session.commit()
     return jsonify(saved=True)
-
-
-@bp.app_context_processor
-def open_judging():
-    """Whether the menu shows 'Judging': this person judges an event whose scoring is open."""
-    signed_in = current_user.is_authenticated
-    return {"judging_open": bool(presentation.events_to_judge(current_user)) if signed_in else False}

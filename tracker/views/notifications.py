@@ -41,10 +41,3 @@ def mark_read():
 @bp.app_template_filter("notification_lead")
 def notification_lead(notification) -> str:
     return notifications.lead(notification)
-
-
-@bp.app_context_processor
-def unread_notifications():
-    """The menu's unread count, read here so that the template runs no query."""
-    signed_in = current_user.is_authenticated
-    return {"unread_notifications": notifications.unread_count(current_user) if signed_in else 0}
