@@ -11,21 +11,28 @@ def text_of(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
-def queries_for(app, client, url: str) -> int:
-    """The SQL statements one GET of ``url`` runs (the page must answer 200)."""
+def statements_during(app, action) -> list[str]:
+    """The SQL statements the database runs while ``action()`` does (a request, most often)."""
     statements = []
 
-    def count(*_args):
-        statements.append(1)
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
 
     with app.app_context():
         engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
+    sa.event.listen(engine, "before_cursor_execute", record)
     try:
-        assert client.get(url).status_code == 200, url
+        action()
     finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
+        sa.event.remove(engine, "before_cursor_execute", record)
+    return statements
+
+
+def queries_for(app, client, url: str) -> int:
+    """The SQL statements one GET of ``url`` runs (the page must answer 200)."""
+    def get():
+        assert client.get(url).status_code == 200, url
+    return len(statements_during(app, get))
 
 
 def table_rows(engine) -> dict[str, list[tuple]]:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from tracker.extensions import db
 from tracker.importers import import_ideas
 from tests.factories import add_member, add_mentor, csv_bytes
+from tests.helpers import queries_for
 from tracker.models import MentorKind, Proposal, Team
 
 
@@ -127,22 +128,7 @@ def test_pages_load_nothing_from_outside(programme, client):
     assert not re.search(r'(src|href)="(https?:)?//', html)
 
 
-def _queries_for(client, url) -> int:
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    engine = db.engine
-    sa.event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
-
-
-def test_page_query_counts_do_not_grow_with_the_rows(programme, client):
+def test_page_query_counts_do_not_grow_with_the_rows(app, programme, client):
     def add(n, start):
         rows = [["기수", "분과", "제목", "제안자"]] + [
             ["소소기획단 2기", "문화관광", f"관광 아이디어 {start + i}", f"단원{i}, 단원{i + 1}"] for i in range(n)]
@@ -150,9 +136,9 @@ def test_page_query_counts_do_not_grow_with_the_rows(programme, client):
         db.session.commit()
 
     add(3, 0)
-    few = {url: _queries_for(client, url) for url in ("/teams/", f"/teams/{team_id(2)}", "/proposals/")}
+    few = {url: queries_for(app, client, url) for url in ("/teams/", f"/teams/{team_id(2)}", "/proposals/")}
     add(40, 100)
-    many = {url: _queries_for(client, url) for url in few}
+    many = {url: queries_for(app, client, url) for url in few}
     assert many == few
 
 
@@ -190,7 +176,7 @@ def test_team_page_lists_members_and_mentors(programme, client):
     assert "최교수 외부 전문가 문화관광 동국대학교 관광학" in page
 
 
-def test_team_and_proposal_pages_query_counts_do_not_grow(programme, client):
+def test_team_and_proposal_pages_query_counts_do_not_grow(app, programme, client):
     team = db.session.get(Team, team_id(2))
 
     def grow(n, start):
@@ -204,6 +190,6 @@ def test_team_and_proposal_pages_query_counts_do_not_grow(programme, client):
 
     grow(2, 0)
     pages = (f"/teams/{team.id}", f"/proposals/{proposal_id('골목상권 지도')}")
-    few = {url: _queries_for(client, url) for url in pages}
+    few = {url: queries_for(app, client, url) for url in pages}
     grow(20, 100)
-    assert {url: _queries_for(client, url) for url in pages} == few
+    assert {url: queries_for(app, client, url) for url in pages} == few

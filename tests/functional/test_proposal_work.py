@@ -5,7 +5,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import csv_bytes
-from tests.helpers import text_of
+from tests.helpers import statements_during, text_of
 from tests.functional.cohort import make_cohort, signed_in
 from tracker.importers import import_ideas
 from tracker.extensions import db
@@ -299,3 +299,18 @@ def test_an_import_that_changes_only_authors_is_not_undone_by_an_open_form(app, 
     db.session.expire_all()
     proposal = db.session.get(Proposal, proposal.id)
     assert proposal.problem == "돌봄 공백" and proposal.author_names == ["홍길동", "성춘향"]
+
+
+def test_a_comment_and_a_move_do_not_read_the_proposal_pages_history(app, cohort):
+    proposal = cohort.proposal(Stage.IDEA)
+    author = signed_in(app, cohort.people["author"])
+    sent = []
+    statements = statements_during(app, lambda: sent.extend([
+        author.post(f"/proposals/{proposal.id}/comments", data={"body": "현장 사진을 더하겠습니다"}),
+        author.post(f"/proposals/{proposal.id}/move/develop", data={})]))
+    assert [answer.status_code for answer in sent] == [302, 302]
+    db.session.expire_all()
+    assert db.session.get(Proposal, proposal.id).stage == Stage.DEVELOPING
+    history_reads = [s for s in statements if s.lstrip().upper().startswith("SELECT")
+                     and re.search(r"FROM (stage_change|proposal_revision|comment)\b", s)]
+    assert history_reads == []

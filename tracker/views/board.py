@@ -81,7 +81,7 @@ def move(team_id: int):
     form = CardMoveForm()
     if not form.validate_on_submit():
         abort(400)
-    proposal = queries.proposal_page(form.proposal_id.data).proposal
+    proposal = queries.proposal(form.proposal_id.data)
     if proposal.team_id != team.id:
         abort(404)
     try:

@@ -26,8 +26,9 @@ def team_or_403(rule):
 
 
 def visible_proposal(proposal_id: int):
-    """The proposal, with what its page shows; 404 when there is none or the person may not see it."""
-    proposal = queries.proposal_page(proposal_id).proposal
+    """The proposal (without its page's history: a write does not need it); 404 when there is none
+    or the person may not see it."""
+    proposal = queries.proposal(proposal_id)
     if not permissions.can_view_proposal(current_user, proposal):
         abort(404)
     return proposal

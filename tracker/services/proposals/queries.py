@@ -148,6 +148,18 @@ def matching_query(filters: ProposalFilter, viewer) -> sa.Select:
     return _listed(_list_conditions(filters, viewer), filters.sort)
 
 
+def proposal(proposal_id: int) -> Proposal:
+    """A proposal with what the permission checks read (its team, subcommittee and authors): what
+    a write (an edit, a move, a comment, a review) starts from, without the page's history."""
+    found = db.session.scalar(
+        sa.select(Proposal).where(Proposal.id == proposal_id)
+        .options(joinedload(Proposal.team), joinedload(Proposal.subcommittee),
+                 selectinload(Proposal.authors).joinedload(ProposalAuthor.user).lazyload(User.roles)))
+    if found is None:
+        raise NotFound(proposal_id)
+    return found
+
+
 def proposal_page(proposal_id: int) -> ProposalPage:
     """A proposal with its history; the accounts shown (authors, actors) are read without their roles."""
     proposal = db.session.scalar(
