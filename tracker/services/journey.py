@@ -8,8 +8,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from tracker import clock, permissions
-from tracker.models import Proposal, ProposalRevision, StageChange
-from tracker.services import department_record, presentation, reviews, selection
+from tracker.models import Handoff, Proposal, ProposalRevision, StageChange
+from tracker.services import presentation, reviews, selection
 from tracker.services.proposals.queries import ProposalPage
 
 
@@ -31,7 +31,7 @@ def journey(page: ProposalPage, viewer, *, rounds: list[reviews.ReviewRound], ne
     moments += [Moment(e.created_at, "edit", _actor(e), entry=e) for e in page.revisions]
     moments += _review_rounds(rounds)
     moments += _presentation(proposal, viewer)
-    moments += _progress(proposal)
+    moments += _progress(page.handoff)
     if proposal.carried_over_from is not None and permissions.can_view_proposal(viewer, proposal.carried_over_from):
         source = proposal.carried_over_from
         moments.append(Moment(proposal.created_at, "carried_from", proposal=source, text=_(
@@ -73,8 +73,7 @@ def _presentation(proposal: Proposal, viewer) -> list[Moment]:
         judges=len(row.marks)))]
 
 
-def _progress(proposal: Proposal) -> list[Moment]:
-    handoff = department_record.handoff_of(proposal)
+def _progress(handoff: Handoff | None) -> list[Moment]:
     if handoff is None:
         return []
     found = []

@@ -145,11 +145,10 @@ def results_book(team_id: int):
     return render_template("follow_up/results.html", book=results.book(team, current_user), today=clock.today())
 
 
-def panel(proposal) -> dict | None:
+def panel(proposal, handoff) -> dict | None:
     """What the proposal page shows of the follow-up (and the forms this person may use), if anything."""
     if proposal.stage not in follow_up.FOLLOWED_STAGES:
         return None
-    handoff = department_record.handoff_of(proposal)
     handoff_form = None
     if any(m.action == "hand_off" for m in workflow.allowed_moves(current_user, proposal)):
         handoff_form = HandoffForm(department=proposal.department)

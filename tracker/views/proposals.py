@@ -62,7 +62,7 @@ def detail(proposal_id: int):
         moves=moves, unmet=workflow.unmet_conditions(proposal, moves), move_form=MoveForm(),
         comment_form=CommentForm(), carry_form=carry_form, rounds=rounds, trends=reviews.criterion_trends(rounds),
         may_review=reviews.may_review(current_user, proposal), sessions=mentoring.sessions_discussing(proposal),
-        follow=follow_up_views.panel(proposal),
+        follow=follow_up_views.panel(proposal, page.handoff),
         adopted=adopted_rule.check(proposal, current_user)
         if permissions.can_see_adopted_check(current_user, proposal) else None)
 

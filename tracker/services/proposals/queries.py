@@ -10,6 +10,8 @@ from tracker.extensions import db
 from tracker.models import (
     BEFORE_SELECTION,
     Comment,
+    FollowUpNote,
+    Handoff,
     Proposal,
     ProposalAuthor,
     ProposalRevision,
@@ -85,6 +87,7 @@ class ProposalPage:
     built_upon_by: list[Proposal] = field(default_factory=list)
     carried_over_to: list[Proposal] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    handoff: Handoff | None = None  # with its progress notes, once it is handed off
 
     def history(self, newest_first: bool = False) -> list[StageChange | ProposalRevision]:
         """Stage changes and edits in one timeline."""
@@ -184,11 +187,15 @@ def proposal_page(proposal_id: int) -> ProposalPage:
     comments = db.session.scalars(
         sa.select(Comment).where(Comment.proposal_id == proposal.id)
         .options(joinedload(Comment.author).lazyload(User.roles)).order_by(Comment.created_at, Comment.id)).all()
+    handoff = db.session.scalar(
+        sa.select(Handoff).where(Handoff.proposal_id == proposal.id)
+        .options(joinedload(Handoff.liaison).lazyload(User.roles),
+                 selectinload(Handoff.notes).joinedload(FollowUpNote.author).lazyload(User.roles)))
     return ProposalPage(
         proposal, list(changes), list(revisions),
         built_upon_by=[p for p in descendants if p.builds_on_id == proposal.id],
         carried_over_to=[p for p in descendants if p.carried_over_from_id == proposal.id],
-        comments=list(comments),
+        comments=list(comments), handoff=handoff,
     )
 
 
