@@ -128,9 +128,9 @@ def submit_review(proposal: Proposal, *, mentor: User, scores: dict[int, int], c
 
 
 def weighted_average(review: Review) -> float:
-    weights = {c.id: c.weight for c in review.rubric.criteria}
-    total = sum(weights.get(s.criterion_id, 0) for s in review.scores)
-    return sum(s.score * weights.get(s.criterion_id, 0) for s in review.scores) / total if total else 0.0
+    """The review's scores weighted by their criteria (each score's criterion is of the review's rubric)."""
+    total = sum(s.criterion.weight for s in review.scores)
+    return sum(s.score * s.criterion.weight for s in review.scores) / total if total else 0.0
 
 
 @dataclass
@@ -181,7 +181,6 @@ def rounds_of(proposal: Proposal) -> list[ReviewRound]:
     reviews = db.session.scalars(
         sa.select(Review).where(Review.proposal_id == proposal.id, Review.submitted_at.is_not(None))
         .options(selectinload(Review.scores).joinedload(ReviewScore.criterion),
-                 selectinload(Review.rubric).selectinload(Rubric.criteria),
                  sa.orm.joinedload(Review.mentor).lazyload(User.roles))
         .order_by(Review.round.desc(), Review.submitted_at)).all()
     rounds: dict[int, ReviewRound] = {}
