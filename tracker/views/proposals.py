@@ -51,7 +51,8 @@ def detail(proposal_id: int):
     newest_first = request.args.get("order") == "newest"
     carried_to = {copy.team_id for copy in page.carried_over_to}  # once into a team is enough
     carry_targets = [t for t in new_ideas.teams_for_new_ideas(current_user)
-                     if t.id not in carried_to and permissions.can_carry_over(current_user, proposal, t)]
+                     if t.id not in carried_to and permissions.can_carry_over(current_user, proposal, t)
+                     ] if permissions.can_carry_over(current_user, proposal) else []  # no team to read otherwise
     carry_form = CarryOverForm()
     carry_form.team.choices = [SelectChoice(t.id, t.name) for t in carry_targets]
     moves = workflow.allowed_moves(current_user, proposal)
