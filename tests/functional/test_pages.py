@@ -7,18 +7,13 @@ import sqlalchemy as sa
 from tracker.extensions import db
 from tracker.importers import import_ideas
 from tests.factories import add_member, add_mentor, csv_bytes
-from tests.helpers import queries_for
+from tests.helpers import queries_for, text_of
 from tracker.models import MentorKind, Proposal, Team
 
 
 @pytest.fixture
 def client(manager_client):
     return manager_client
-
-
-def text_of(response) -> str:
-    html = response.get_data(as_text=True)
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def proposal_id(title: str) -> int:
