@@ -133,7 +133,7 @@ def mentor_loads(team: Team) -> list[MentorLoad]:
     """Each mentor of the team with their subcommittees, proposals waiting for them and the oldest."""
     assignments = db.session.scalars(
         sa.select(MentorAssignment).join(MentorAssignment.subcommittee).where(Subcommittee.team_id == team.id)
-        .options(joinedload(MentorAssignment.user), joinedload(MentorAssignment.subcommittee))
+        .options(joinedload(MentorAssignment.user).lazyload(User.roles), joinedload(MentorAssignment.subcommittee))
         .order_by(Subcommittee.position, MentorAssignment.id)).all()
     waiting = _waiting_by_mentor(team.id)
     loads: dict[int, MentorLoad] = {}

@@ -229,8 +229,8 @@ def memberships_of(user) -> list[Membership]:
 
 def teams_with_subcommittees(viewer) -> list[Team]:
     return list(db.session.scalars(
-        sa.select(Team).where(permissions.visible_teams(viewer)).options(selectinload(Team.subcommittees))
-        .order_by(Team.cohort.desc(), Team.name)))
+        sa.select(Team).where(permissions.visible_teams(viewer)).options(joinedload(Team.subcommittees))
+        .order_by(Team.cohort.desc(), Team.name)).unique())
 
 
 def get_team(team_id: int) -> Team:
