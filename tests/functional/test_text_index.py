@@ -12,7 +12,7 @@ from tests.helpers import text_of
 from tracker.extensions import db
 from tracker.importers import import_ideas
 from tracker.models import Proposal, Stage
-from tracker.services.proposals import queries, similar
+from tracker.services.proposals import queries, similar, text_index
 from tracker.services.text_match import contains
 
 READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
@@ -92,6 +92,12 @@ def test_the_index_finds_what_reading_every_text_finds(app, cohort, query):
             sa.or_(*(contains(column, word) for column in queries.SEARCHED_COLUMNS)) for word in query.split()),
             queries.permissions.visible_proposals(viewer)).order_by(Proposal.id)).all()
         assert sorted(p.id for p in by_index.items) == scanned and by_index.total == len(scanned)
+
+
+@pytest.mark.parametrize("text", ["빈집있는교? 빈집을 빈집", "SMART_farm İstanbul Ǆemal x 9Z a1b2", "집 앞 ㅋ", "",
+                                  "o'brien 100% 황리단길황리단길", "드론\n배송\t서비스—앱 ①② ½"])
+def test_the_indexed_pairs_are_those_of_every_word(text):
+    assert text_index.gram_set(text) == set(text_index.grams(text))
 
 
 def test_a_longer_title_keeps_the_closest_past_idea(app, cohort):
