@@ -53,11 +53,6 @@ def notifications_for(user: User, limit: int = 100) -> list[Notification]:
         .order_by(Notification.id.desc()).limit(limit)))
 
 
-def unread_count(user: User) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)))
-
-
 def mark_all_read(user: User) -> int:
     return db.session.execute(
         sa.update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
