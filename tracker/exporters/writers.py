@@ -86,29 +86,20 @@ def write_json(rows: list[dict]) -> bytes:
 
 
 def write_xlsx(rows: list[dict]) -> bytes:
+    return write_table_xlsx("제안", HEADERS, [[row[c] for c in COLUMNS] for row in rows],
+                            widths=[_WIDTHS.get(c, 12) for c in COLUMNS])
+
+
+def write_table_xlsx(sheet_name: str, headers: list[str], rows: list[list], widths: list[int] | None = None) -> bytes:
+    """Any table as XLSX, the header row frozen (each column 18 characters wide unless ``widths`` says)."""
     out = io.BytesIO()
     # text stays text: no formulas, links or numbers made of what people typed
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-    sheet = book.add_worksheet("제안")
-    for index, column in enumerate(COLUMNS):
-        sheet.set_column(index, index, _WIDTHS.get(column, 12))
-    sheet.freeze_panes(1, 0)
-    sheet.write_row(0, 0, HEADERS)
-    for number, row in enumerate(rows, start=1):
-        sheet.write_row(number, 0, [_xlsx_cell(row[c]) for c in COLUMNS])
-    book.close()
-    return out.getvalue()
-
-
-def write_table_xlsx(sheet_name: str, headers: list[str], rows: list[list]) -> bytes:
-    """Any table as XLSX, with the same safety as the archive's (text stays text)."""
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
     sheet = book.add_worksheet(sheet_name[:31])
+    for index, width in enumerate(widths or [18] * len(headers)):
+        sheet.set_column(index, index, width)
     sheet.freeze_panes(1, 0)
     sheet.write_row(0, 0, headers)
-    for index in range(len(headers)):
-        sheet.set_column(index, index, 18)
     for number, row in enumerate(rows, start=1):
         sheet.write_row(number, 0, [_xlsx_cell(value) for value in row])
     book.close()
