@@ -5,6 +5,7 @@ runs in; moments are stored and compared in UTC. Tests move the clock with ``tra
 (tests/conftest.py pins it for every test); the web machinery underneath (session cookies,
 sign-in limits) keeps the real time.
 """
+import calendar
 import time
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
@@ -55,6 +56,14 @@ def local_date(moment: datetime) -> date:
 def start_of(day: date) -> datetime:
     """The first moment of a programme day, in UTC (a day in Korea starts at 15:00 UTC before)."""
     return datetime.combine(day, datetime.min.time(), tzinfo=zone()).astimezone(timezone.utc)
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it has no such day: 29 February a
+    year on is 28 February)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def days_since(moment: datetime | None) -> int:

@@ -231,9 +231,9 @@ def test_department_deadlines_are_flagged_and_the_yearly_report_lists_every_hand
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from tracker.services import deadlines
     kst = ZoneInfo("Asia/Seoul")
-    assert deadlines.months_after(date(2026, 1, 31), 1) == date(2026, 2, 28)  # no 31 February
+    assert clock.months_after(date(2026, 1, 31), 1) == date(2026, 2, 28)  # no 31 February
+    assert clock.months_after(date(2028, 2, 29), 12 * 3) == date(2031, 2, 28)  # a retention period from a leap day
     slow = cohort.proposal(Stage.SELECTED, title="농촌 일손 은행", **READY)
     adopted = cohort.proposal(Stage.SELECTED, title="황혼육아 돌봄 쉼터", **READY)
     with clock.travel(datetime(2026, 9, 1, 10, tzinfo=kst)):

@@ -3,17 +3,16 @@ within a set time of the hand-off, and after adopting it gives an implementation
 completion date within another; a later planned date needs a reason for the delay. Both times are a
 setting (default one month each). The yearly implementation report lists every hand-off of a year
 with its dates, answers, plan, progress and delays."""
-import calendar
 from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker import clock, permissions
 from tracker.extensions import db
+from tracker.formatting import kdate
 from tracker.models import FollowUpNote, Handoff, Proposal, Stage, User
 from tracker.services import settings as stored_settings
 from tracker.services.errors import NotAllowed, ValidationFailed
@@ -21,17 +20,6 @@ from tracker.services.errors import NotAllowed, ValidationFailed
 KEY = "department_deadlines"
 DEFAULTS = {"answer_months": 1, "plan_months": 1}
 DELAY_MARK = "완료 예정일 변경"  # how a delay note begins: the report lists these
-
-
-def months_after(day: date, months: int) -> date:
-    """The same day ``months`` later (the month's last day when it has no such day)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
-def _day(value: date) -> str:
-    return format_date(value, "medium")
 
 
 def settings() -> dict:
@@ -48,15 +36,15 @@ class Due:
 def due_of(handoff: Handoff, stage: Stage, today: date | None = None) -> Due:
     today = today or clock.today()
     chosen = settings()
-    answer_by = months_after(handoff.shared_on, chosen["answer_months"])
-    plan_by = months_after(handoff.decided_on, chosen["plan_months"]) if handoff.decided_on else None
+    answer_by = clock.months_after(handoff.shared_on, chosen["answer_months"])
+    plan_by = clock.months_after(handoff.decided_on, chosen["plan_months"]) if handoff.decided_on else None
     late = []
     if stage == Stage.HANDED_OFF and today > answer_by:
-        late.append(_("the department's answer (due %(day)s)", day=_day(answer_by)))
+        late.append(_("the department's answer (due %(day)s)", day=kdate(answer_by)))
     if stage == Stage.ADOPTED and plan_by and today > plan_by and not (handoff.plan and handoff.planned_completion_on):
-        late.append(_("the implementation plan (due %(day)s)", day=_day(plan_by)))
+        late.append(_("the implementation plan (due %(day)s)", day=kdate(plan_by)))
     if stage == Stage.ADOPTED and handoff.planned_completion_on and today > handoff.planned_completion_on:
-        late.append(_("completion (planned for %(day)s)", day=_day(handoff.planned_completion_on)))
+        late.append(_("completion (planned for %(day)s)", day=kdate(handoff.planned_completion_on)))
     return Due(answer_by, plan_by, late)
 
 
@@ -73,7 +61,7 @@ def set_plan(handoff: Handoff, *, plan: str | None, planned_on: date | None, del
     before = handoff.planned_completion_on
     if planned_on and before and planned_on > before and not delay_reason:
         problems.append(("delay_reason", _("The completion date moves later (from %(before)s): say why.",
-                                           before=_day(before))))
+                                           before=kdate(before))))
     if problems:
         raise ValidationFailed(problems)
     if before and planned_on != before:

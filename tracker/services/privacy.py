@@ -144,7 +144,7 @@ def due(today: date | None = None) -> list[Due]:
         if any(team.status != TeamStatus.ARCHIVED for team, _kind in teams):
             continue
         last = max((team for team, _kind in teams), key=_end_of)
-        kept_until = _add_years(_end_of(last), years)
+        kept_until = clock.months_after(_end_of(last), 12 * years)
         if kept_until < today:
             kind = next(k for t, k in teams if t.id == last.id)
             found.append(Due(user, last, kept_until, _pseudonym(user, last, kind)))
@@ -232,13 +232,6 @@ def _walk(value, ordered):
 
 def _end_of(team: Team) -> date:
     return team.ends_on or date(team.year or clock.today().year, 12, 31)
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _pseudonym(user: User, team: Team, kind: str) -> str:
