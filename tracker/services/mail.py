@@ -81,14 +81,14 @@ def send_digest() -> int:
     for notification in _pending("daily"):
         by_person.setdefault(notification.user_id, []).append(notification)
     with _relay() as relay:
-        for notifications in by_person.values():
-            user = notifications[0].user
+        for pending in by_person.values():
+            user = pending[0].user
             with force_locale("ko"):
-                lines = [f"- {describe(n)}\n  {_link(n)}" for n in notifications]
-                subject = "[정책 아이디어 관리] " + _("%(num)d new notifications", num=len(notifications))
+                lines = [f"- {describe(n)}\n  {_link(n)}" for n in pending]
+                subject = "[정책 아이디어 관리] " + _("%(num)d new notifications", num=len(pending))
                 body = _("Your notifications since the last digest:") + "\n\n" + "\n".join(lines)
             relay.send_message(_message(user, subject, body))
-            for notification in notifications:
+            for notification in pending:
                 notification.emailed_at = clock.now()
     db.session.flush()
     return len(by_person)
