@@ -10,8 +10,7 @@ from tracker.formatting import current_language
 from tracker.forms.accounts import ActionForm
 from tracker.forms.privacy import NoticeForm
 from tracker.services import privacy
-from tracker.services.errors import ValidationFailed
-from tracker.web.support import show_reasons
+from tracker.web.support import attempt
 
 bp = Blueprint("privacy", __name__)
 
@@ -26,16 +25,10 @@ def edit_notice():
     if not permissions.can_edit_privacy_notice(current_user):
         abort(403)
     form = NoticeForm(data={"korean": privacy.notice_source("ko"), "english": privacy.notice_source("en")})
-    if form.validate_on_submit():
-        try:
-            privacy.save_notice(form.korean.data, form.english.data, actor=current_user)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_reasons(form, failure)
-        else:
-            db.session.commit()
-            flash(_("The privacy notice is saved."), "info")
-            return redirect(url_for("privacy.notice"))
+    if form.validate_on_submit() and attempt(
+            lambda: privacy.save_notice(form.korean.data, form.english.data, actor=current_user),
+            _("The privacy notice is saved."), form=form):
+        return redirect(url_for("privacy.notice"))
     return render_template("privacy/edit.html", form=form)
 
 

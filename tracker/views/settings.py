@@ -1,14 +1,12 @@
 """The programme's settings page (managers): how similar ideas are matched."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker import permissions
-from tracker.extensions import db
 from tracker.forms.settings import SimilarSettingsForm
 from tracker.services import settings
-from tracker.services.errors import ValidationFailed
-from tracker.web.support import show_reasons
+from tracker.web.support import attempt
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -20,15 +18,10 @@ def similar_ideas():
     now = settings.similar_settings()
     form = SimilarSettingsForm(data={"threshold": round(now.threshold * 100),
                                      "ignored_words": "\n".join(now.ignored_words)})
-    if form.validate_on_submit():
-        try:
-            settings.save_similar_settings(form.threshold.data / 100, settings.ignored_words_from(form.ignored_words.data),
-                                           actor=current_user)
-        except ValidationFailed as failure:
-            db.session.rollback()
-            show_reasons(form, failure)
-        else:
-            db.session.commit()
-            flash(_("The similar-idea settings are saved."), "info")
-            return redirect(url_for("settings.similar_ideas"))
+    if form.validate_on_submit() and attempt(
+            lambda: settings.save_similar_settings(form.threshold.data / 100,
+                                                   settings.ignored_words_from(form.ignored_words.data),
+                                                   actor=current_user),
+            _("The similar-idea settings are saved."), form=form):
+        return redirect(url_for("settings.similar_ideas"))
     return render_template("settings/similar_ideas.html", form=form, now=now)

@@ -55,14 +55,17 @@ def flash_form_errors(form) -> None:
             flash(message, "error")
 
 
-def attempt(use_case, done: str | None = None) -> bool:
+def attempt(use_case, done: str | None = None, *, form=None) -> bool:
     """Run one use case as one transaction: commit it (and say ``done``), or roll all of it back
-    and show the reasons it was refused."""
+    and show the reasons it was refused (beside the ``form``'s fields, when there is one)."""
     try:
         use_case()
     except ValidationFailed as failure:
         db.session.rollback()
-        flash_reasons(failure)
+        if form is None:
+            flash_reasons(failure)
+        else:
+            show_reasons(form, failure)
         return False
     db.session.commit()
     if done:
