@@ -22,6 +22,7 @@ from tracker.services import presentation, reviews
 from tracker.services.proposals import text_index
 from tracker.services import teams as team_service
 
+READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")  # fields a submission needs
 PEOPLE = ("author", "sub_member", "team_member", "mentor", "other_mentor", "manager", "liaison", "outsider")
 
 

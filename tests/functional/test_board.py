@@ -5,12 +5,11 @@ import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from tests.factories import csv_bytes
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import READY, signed_in
 from tests.helpers import queries_for, text_of
 from tracker import clock
 from tracker.extensions import db
@@ -19,13 +18,7 @@ from tracker.models import Proposal, Stage
 from tracker.services import workflow
 
 KST = ZoneInfo("Asia/Seoul")
-READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
 
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def test_the_board_answers_where_each_subcommittee_stands(app, cohort):

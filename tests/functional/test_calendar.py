@@ -4,11 +4,9 @@ import re
 from datetime import date, datetime, timezone
 
 import icalendar
-import pytest
 import sqlalchemy as sa
 
-from tests.functional.cohort import make_cohort, signed_in
-from tests.helpers import text_of
+from tests.functional.cohort import signed_in
 from tracker.extensions import db
 from tracker.models import Activity, ActivityKind, Proposal, Stage, Team
 from tracker.services import mentoring
@@ -17,11 +15,6 @@ from tracker.services import teams as team_service
 
 def text_of(response) -> str:
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))))
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def in_english(app, user):

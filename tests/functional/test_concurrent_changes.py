@@ -2,19 +2,13 @@
 lost the race gets a clear answer and nothing of theirs is written; an error page never fails."""
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import signed_in
 from tracker.extensions import db
 from tracker.models import Proposal, Role, Stage, StageChange
 from tracker.services import workflow
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def _someone_else_moves_it_first(monkeypatch, proposal_id: int, actor_id: int) -> None:

@@ -1,9 +1,8 @@
 """Rough edges a day of use found (issue 20): what a member, a mentor and a manager now see."""
 import re
 
-import pytest
 
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import READY, signed_in
 from tests.helpers import text_of
 from tracker.extensions import db
 from tracker.models import Stage
@@ -11,12 +10,6 @@ from tracker.services import teams as team_service
 from tracker.services import workflow
 from tracker.services.proposals import editing
 
-READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def test_a_filtered_list_offers_its_own_rows_as_xlsx_and_csv(app, cohort):

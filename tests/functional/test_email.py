@@ -7,7 +7,7 @@ from email.header import decode_header, make_header
 import pytest
 from aiosmtpd.controller import Controller
 
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import signed_in
 from tests.helpers import text_of
 from tracker.extensions import db
 from tracker.models import Notification, Stage
@@ -36,11 +36,6 @@ def smtp(app):
     yield inbox
     controller.stop()
     app.config.update(MAIL_SERVER=None)
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def subject(message) -> str:

@@ -3,10 +3,9 @@ follow-up list with its overdue flag, and the results book."""
 import re
 from datetime import date, timedelta
 
-import pytest
 import sqlalchemy as sa
 
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import READY, signed_in
 from tests.helpers import text_of
 from tracker import clock
 from tracker.extensions import db
@@ -24,12 +23,6 @@ from tracker.models import (
 )
 from tracker.services import reviews
 
-READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def _hand_off(app, cohort, proposal, liaison=None):

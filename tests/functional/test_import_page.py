@@ -3,20 +3,14 @@ save, save only the good rows by choice, or cancel (issue 21)."""
 import io
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from tests.factories import csv_bytes
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import signed_in
 from tests.helpers import text_of
 from tracker.extensions import db
 from tracker.models import Notification, PendingImport, Proposal, Role
 from tracker.services import teams as team_service
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def _titles() -> set[str]:

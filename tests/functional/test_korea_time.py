@@ -4,17 +4,12 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import signed_in
 from tracker import clock
 from tracker.extensions import db
 from tracker.services import presentation
 
 UTC = timezone.utc
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 @pytest.mark.parametrize(("utc", "marked"), [

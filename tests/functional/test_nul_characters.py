@@ -1,15 +1,9 @@
 """A NUL character typed or pasted into a form is dropped: PostgreSQL cannot store it (a 500)."""
-import pytest
 import sqlalchemy as sa
 
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import signed_in
 from tracker.extensions import db
 from tracker.models import Comment, Role, Stage
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def test_a_nul_character_in_a_comment_is_dropped(app, cohort):

@@ -4,10 +4,9 @@ import json
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
 import sqlalchemy as sa
 
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import READY, signed_in
 from tests.helpers import text_of
 from tracker import clock
 from tracker.extensions import db
@@ -17,12 +16,6 @@ from tracker.services import teams as team_service
 from tracker.services.proposals import comments
 
 KST = ZoneInfo("Asia/Seoul")
-READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def test_the_notice_is_public_linked_from_every_page_and_admins_edit_it(app, cohort, make_account):

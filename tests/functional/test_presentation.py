@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash
 
 from tests.conftest import PASSWORD
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import READY, signed_in
 from tests.helpers import text_of
 from tracker import clock
 from tracker.extensions import db
@@ -15,12 +15,6 @@ from tracker.models import EventJudge, JudgeScore, Notification, PresentationEve
 from tracker.services import presentation, recusal, selection
 from tracker.services.errors import ValidationFailed
 
-READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def _event(app, cohort, *titles, day=None):

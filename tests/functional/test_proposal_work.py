@@ -1,12 +1,11 @@
 """Logging an idea, developing it, two people editing at once, search, similar ideas, lineage, comments."""
 import re
 
-import pytest
 import sqlalchemy as sa
 
 from tests.factories import csv_bytes
 from tests.helpers import statements_during, text_of
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import signed_in
 from tracker.importers import import_ideas
 from tracker.extensions import db
 from tracker.models import Notification, Proposal, ProposalRevision, Role, Stage, StageChange
@@ -16,11 +15,6 @@ from tracker.services import teams as team_service
 
 def version_in(response) -> str:
     return re.search(r'name="version" type="hidden" value="(\d+)"', response.get_data(as_text=True))[1]
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def edit_form(proposal, version, **changes):

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.helpers import queries_for, text_of
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import READY, signed_in
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import (
@@ -16,13 +16,7 @@ from tracker.services import mentoring, reviews, workflow
 from tracker.services.errors import NotAllowed
 from tracker.services import teams as team_service
 
-READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
 
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def submitted(cohort, title="청년 빈집 활용", days_ago=0):

@@ -1,19 +1,13 @@
 """Smaller rough edges of the second walk (issue 21): what each person now sees."""
-import pytest
 
 from tests.conftest import PASSWORD
 from tests.factories import csv_bytes
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import signed_in
 from tests.functional.test_proposal_work import edit_form
 from tests.helpers import text_of
 from tracker.extensions import db
 from tracker.importers.people import import_people
 from tracker.models import ProposalAuthor, Role, Stage
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def test_building_on_its_own_number_says_so(app, cohort):

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.factories import csv_bytes
-from tests.functional.cohort import make_cohort, signed_in
+from tests.functional.cohort import READY, signed_in
 from tests.helpers import text_of
 from tracker.extensions import db
 from tracker.importers import import_ideas
@@ -15,12 +15,6 @@ from tracker.models import Proposal, Stage
 from tracker.services.proposals import queries, similar, text_index
 from tracker.services.text_match import contains
 
-READY = dict(summary="한 줄", problem="문제", proposal_text="제안", expected_effect="효과")
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def listed(client, query: str) -> list[str]:

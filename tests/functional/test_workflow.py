@@ -4,7 +4,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
-from tests.functional.cohort import PEOPLE, make_cohort, signed_in
+from tests.functional.cohort import PEOPLE, signed_in
 from tracker import clock
 from tracker.extensions import db
 from tracker.models import Stage, StageChange
@@ -31,11 +31,6 @@ EXPECTED = {
 }
 READY = dict(summary="빈집을 청년 주거로", problem="빈집 증가", proposal_text="리모델링 지원",
              expected_effect="청년 유입", department="건축과")
-
-
-@pytest.fixture
-def cohort(programme, make_account):
-    return make_cohort(make_account)
 
 
 def test_the_table_in_code_is_the_table_in_the_design():
