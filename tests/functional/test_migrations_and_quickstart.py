@@ -4,7 +4,7 @@ Korean, on SQLite and on PostgreSQL (TEST_DATABASE_URL)."""
 import os
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from tests.helpers import table_rows
 from tracker import create_app
 from tracker.extensions import db
 from tracker.importers.programme import load_programme
-from tracker.models import Activity, ActivityKind, Proposal, ProposalAuthor, Role, Stage, StageChange
+from tracker.models import Activity, ActivityKind, Handoff, Proposal, ProposalAuthor, Role, Stage, StageChange
 from tracker.models.search import described_by_models
 from tracker.services import accounts
 from tracker.services.proposals import text_index
@@ -130,11 +130,37 @@ def test_a_step_down_and_up_again_keeps_the_data(empty_database_url):
         db.engine.dispose()
 
 
-# The newest migrations stepped down and up again: 0019 to 0016 (columns the working rows leave empty),
+def test_answers_recorded_before_the_deadlines_get_their_programme_day(empty_database_url):
+    """0018 reads when a department answered from the stage change: the day in Korea, as a date."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        add_working_data()
+        proposal = db.session.scalar(sa.select(Proposal).where(Proposal.title == "청년 빈집 활용"))
+        db.session.add(Handoff(proposal=proposal, department="도시재생과", shared_on=date(2025, 11, 3)))
+        db.session.add(StageChange(proposal=proposal, from_stage=Stage.HANDED_OFF, to_stage=Stage.ADOPTED,
+                                   action="adopt", created_at=datetime(2025, 11, 20, 16, tzinfo=timezone.utc)))
+        db.session.commit()
+        downgrade(revision="0017")
+        upgrade(revision="0019")
+        db.session.expire_all()
+        assert db.session.scalar(sa.select(Handoff.decided_on)) == date(2025, 11, 21)  # 16:00 UTC is the next day
+        if db.engine.dialect.name == "sqlite":  # what 0018 once wrote there, mended by 0020
+            db.session.execute(sa.text("UPDATE handoff SET decided_on = 2025"))
+            db.session.commit()
+            upgrade()
+            db.session.expire_all()
+            assert db.session.scalar(sa.select(Handoff.decided_on)) == date(2025, 11, 21)
+        upgrade()
+        db.session.remove()
+        db.engine.dispose()
+
+
+# The newest migrations stepped down and up again: 0020 (no change to undo), 0019 to 0016 (columns the working rows leave empty),
 # 0015, 0014 and 0013 (new tables) and 0012, which drops how far each proposal got and when it entered
 # its stage and reads both again from the history (how far exactly, compared below; the moment as its
 # stage change's, a moment apart).
-STEPS_DOWN = 8
+STEPS_DOWN = 9
 DROPPED_BY_THE_LAST_DOWNGRADE = {"proposal": "stage_entered_at"}
 
 
