@@ -1,5 +1,4 @@
 """Where a redirect may go, where a person starts, and what the menu counts."""
-from functools import cached_property
 from urllib.parse import urlsplit
 
 from flask import Flask, url_for
@@ -20,25 +19,7 @@ def home(user) -> str:
     return url_for("teams.index") if permissions.uses_the_archive(user) else url_for("judging.index")
 
 
-class Menu:
-    """The menu's counts, read in one query when a page's menu first shows them: a fragment, a
-    download or a JSON answer that draws no menu asks nothing."""
-
-    def __init__(self, user):
-        self._user = user
-
-    @cached_property
-    def _counts(self) -> menu.MenuCounts:
-        return menu.counts(self._user) if self._user.is_authenticated else menu.NOTHING
-
-    @property
-    def unread(self) -> int:
-        return self._counts.unread
-
-    @property
-    def judging_open(self) -> bool:
-        return self._counts.judging_open
-
-
 def register_menu(app: Flask) -> None:
-    app.context_processor(lambda: {"menu": Menu(current_user._get_current_object())})
+    """The menu's counts for every page, read here in one query so that the template runs none."""
+    app.context_processor(lambda: {"menu": menu.counts(current_user) if current_user.is_authenticated
+                                   else menu.NOTHING})
