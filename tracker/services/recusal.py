@@ -10,7 +10,7 @@ from tracker.extensions import db
 from tracker.models import JudgeConflict, MentorAssignment, PresentationEvent, Proposal, ProposalAuthor, User
 from tracker.services.errors import NotAllowed, ValidationFailed
 
-AUTHOR, MENTOR, DECLARED = "author", "mentor", "declared"
+AUTHOR, MENTOR = "author", "mentor"
 REASONS = {AUTHOR: _l("an author of the proposal"), MENTOR: _l("the mentor of its subcommittee")}
 
 

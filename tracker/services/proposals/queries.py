@@ -87,13 +87,7 @@ class ProposalPage:
     built_upon_by: list[Proposal] = field(default_factory=list)
     carried_over_to: list[Proposal] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
-    handoff: Handoff | None = None  # with its progress notes, once it is handed off
-
-    def history(self, newest_first: bool = False) -> list[StageChange | ProposalRevision]:
-        """Stage changes and edits in one timeline."""
-        entries = sorted([*self.stage_changes, *self.revisions],
-                         key=lambda e: (e.created_at, isinstance(e, ProposalRevision), e.id))
-        return entries[::-1] if newest_first else entries
+    handoff: Handoff | None = None  # with its progress notes, once handed off
 
 
 def _list_conditions(filters: ProposalFilter, viewer) -> list:
