@@ -1,14 +1,17 @@
 """Managers create and manage accounts; the first admin comes from the command line."""
 import re
 
+import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PASSWORD
 from tests.functional.cohort import signed_in
 from tests.helpers import text_of
 from tracker.extensions import db
-from tracker.models import AuditEvent, Role, User
+from tracker.models import AuditEvent, Proposal, Role, User
+from tracker.services import accounts
 from tracker.services import teams as team_service
+from tracker.services.errors import ValidationFailed
 
 
 def temporary_password(response) -> str:
@@ -155,11 +158,17 @@ def test_a_new_account_joins_a_cohort_and_one_without_is_told_whom_to_ask(app, p
     assert member.get("/proposals/new").status_code == 200
     created = member.post("/proposals/new", data={"team": cohort2.id, "title": "새단원의 아이디어"})
     assert created.status_code == 302
+    idea = db.session.scalar(sa.select(Proposal).where(Proposal.title == "새단원의 아이디어"))
+    assert (idea.team_id, idea.subcommittee_id) == (cohort2.id, culture.id)
 
     refused = signed_in(app, lost).get("/proposals/new")
     page = text_of(refused)
     assert refused.status_code == 403 and "아직 기수에 속해 있지 않습니다" in page and "운영담당" in page
 
+    # an archived cohort takes nobody, whoever asks
+    past = next(s for s in team_service.find_team("소소기획단 1기").subcommittees)
+    with pytest.raises(ValidationFailed):
+        accounts.place_member(lost, past, actor=manager)
     # placed later from the account's page, the person can log ideas
     client.post(f"/accounts/{lost.id}/placement", data={"subcommittee": culture.id})
     assert "소소기획단 2기 · 문화관광" in text_of(client.get(f"/accounts/{lost.id}"))

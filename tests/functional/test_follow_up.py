@@ -1,8 +1,10 @@
 """After the selection: hand-off with a liaison, the department's decisions, progress, the
 follow-up list with its overdue flag, and the results book."""
+import io
 import re
 from datetime import date, timedelta
 
+import openpyxl
 import sqlalchemy as sa
 
 from tests.functional.cohort import READY, signed_in
@@ -242,6 +244,12 @@ def test_department_deadlines_are_flagged_and_the_yearly_report_lists_every_hand
         assert "기한 지남: 추진 계획 (기한 2026. 10. 1.)" in listing  # adopted 9/1: plan due 10/1
         notes = text_of(liaison.get("/notifications/"))
         assert "농촌 일손 은행" in notes and "황혼육아 돌봄 쉼터" in notes
+        # a plan waits for the adoption
+        early = text_of(liaison.post(f"/proposals/{slow.id}/follow-up/plan",
+                                     data={"plan": "일손 은행 운영", "planned_on": "2027-03-31"}, follow_redirects=True))
+        assert "추진 계획은 부서가 채택한 뒤에 입력합니다" in early
+        db.session.expire_all()
+        assert db.session.scalar(sa.select(Handoff.plan).where(Handoff.proposal_id == slow.id)) is None
         # the plan with its date clears the flag; a later date needs a reason, kept as a note
         liaison.post(f"/proposals/{adopted.id}/follow-up/plan",
                      data={"plan": "빈집 10채 리모델링", "planned_on": "2027-06-30"})
@@ -257,5 +265,8 @@ def test_department_deadlines_are_flagged_and_the_yearly_report_lists_every_hand
         assert "2026년 추진 보고" in report and "농촌 일손 은행" in report and "황혼육아 돌봄 쉼터" in report
         assert "완료 예정일 변경: 2027-06-30 → 2027-09-30 (설계 공모 재공고)" in report
         xlsx = manager.get("/follow-up/report/2026.xlsx")
-        assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+        assert xlsx.status_code == 200
+        cells = [c for row in openpyxl.load_workbook(io.BytesIO(xlsx.data)).active.iter_rows(values_only=True)
+                 for c in row if c]
+        assert "농촌 일손 은행" in cells and "황혼육아 돌봄 쉼터" in cells
         assert "농촌 일손 은행" not in text_of(manager.get("/follow-up/report/2025"))

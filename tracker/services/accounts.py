@@ -16,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker import clock, permissions
 from tracker.extensions import db
-from tracker.models import Role, Subcommittee, User, UserRole, UserSession
+from tracker.models import Role, Subcommittee, TeamStatus, User, UserRole, UserSession
 from tracker.services import audit, teams
 from tracker.services.errors import NotAllowed, ValidationFailed
 
@@ -195,8 +195,16 @@ def _validate_new_account(account: NewAccount) -> None:
         reasons.append(("staff_id", _("The staff ID and the e-mail address must differ.")))
     if not account.roles and not account.limited:
         reasons.append(("roles", _("Choose at least one role.")))
+    if account.subcommittee is not None:
+        reasons += _placement_problems(account.subcommittee)
     if reasons:
         raise ValidationFailed(reasons)
+
+
+def _placement_problems(subcommittee: Subcommittee) -> list[tuple[str, str]]:
+    if subcommittee.team.status != TeamStatus.ACTIVE:
+        return [("subcommittee", _("People join a cohort that is still running."))]
+    return []
 
 
 def change_password(user: User, current: str, new: str, *, address: str | None) -> None:
@@ -295,6 +303,9 @@ def place_member(user: User, subcommittee: Subcommittee, *, actor: User) -> None
     """Put a person in a cohort's subcommittee (or move them to another one of that cohort)."""
     if not permissions.can_manage_account(actor, user):
         raise NotAllowed("only managers place people in cohorts")
+    problems = _placement_problems(subcommittee)
+    if problems:
+        raise ValidationFailed(problems)
     teams.add_member(subcommittee.team, user, subcommittee=subcommittee, department=user.department)
 
 

@@ -56,6 +56,8 @@ def set_plan(handoff: Handoff, *, plan: str | None, planned_on: date | None, del
         raise NotAllowed("only the liaison or a manager records the plan")
     plan, delay_reason = (plan or "").strip() or None, (delay_reason or "").strip() or None
     problems = []
+    if handoff.proposal.stage != Stage.ADOPTED:
+        problems.append(("plan", _("The implementation plan follows the department's adoption.")))
     if planned_on is None:
         problems.append(("planned_on", _("Give the planned completion date.")))
     before = handoff.planned_completion_on
