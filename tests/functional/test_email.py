@@ -5,6 +5,7 @@ import socket
 from email.header import decode_header, make_header
 
 import pytest
+import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
 from tests.functional.cohort import signed_in
@@ -83,5 +84,11 @@ def test_without_a_relay_nothing_is_sent_or_offered(app, cohort, runner):
     assert app.config.get("MAIL_SERVER") is None
     page = text_of(signed_in(app, cohort.people["author"]).get("/auth/account"))
     assert "이메일로도" not in page
-    result = runner.invoke(args=["tracker", "send-digest"])
-    assert result.exit_code == 0 and "0" in result.output
+    mentor = cohort.people["mentor"]
+    mentor.email, mentor.email_notifications = "mentor@example.org", "daily"  # chosen while a relay was set
+    comments.add_comment(cohort.proposal(Stage.DEVELOPING), f"@{mentor.name}님 봐 주세요", actor=cohort.people["manager"])
+    db.session.commit()
+    for command in ("send-digest", "send-mail"):
+        result = runner.invoke(args=["tracker", command])
+        assert result.exit_code == 0 and "이메일 0통을 보냈습니다" in result.output
+    assert db.session.scalar(sa.select(Notification.emailed_at).where(Notification.user_id == mentor.id)) is None

@@ -223,8 +223,9 @@ def test_a_judge_is_not_asked_to_score_their_own_or_their_mentees_proposal(app, 
     db.session.rollback()
     sheet = text_of(signed_in(app, mentor).get(f"/events/{event.id}/judge/1"))
     assert "심사하지 않습니다" in sheet and "제안한 분과의 멘토" in sheet
-    status = text_of(manager.get(f"/events/{event.id}/scoring"))
-    assert "제외" in status
+    status = manager.get(f"/events/{event.id}/scoring").get_data(as_text=True)
+    assert status.count('<td class="recused"') == 5  # the author from all three, the mentor from two
+    assert "제외 (제안자)" in text_of(manager.get(f"/events/{event.id}/scoring"))
     # the manager declares a conflict the tracker cannot know: the strict judge's own department
     declared = manager.post(f"/events/{event.id}/conflicts", data={"judge": strict.id, "proposal": other.id,
                                                                   "reason": "심사위원 소속 부서의 사업"},
