@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 from babel.dates import format_skeleton
 from flask import Flask, current_app, g, has_app_context, request
-from flask_babel import format_date, format_decimal, format_time, get_locale, get_translations
+from flask_babel import format_date, format_decimal, format_time, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 
 from tracker import clock, permissions, vocabulary
@@ -139,11 +139,26 @@ def person_label(user) -> str:
     return f"{user.name} ({detail})" if detail else user.name
 
 
-def criterion_name(criterion: dict) -> str:
-    """An event criterion ({"name_ko", "name_en"}) in the reader's language."""
-    if current_language() == "en" and criterion.get("name_en"):
-        return criterion["name_en"]
-    return criterion["name_ko"]
+def criterion_name(criterion) -> str:
+    """A criterion in the reader's language: an event's ({"name_ko", "name_en"}), a rubric's, or
+    anything else with those two names."""
+    def name(key):
+        return criterion.get(key) if isinstance(criterion, dict) else getattr(criterion, key, None)
+
+    english = name("name_en")
+    return english if current_language() == "en" and english else name("name_ko")
+
+
+def with_deactivated(name: str, active: bool) -> str:
+    """A name in a list of people to choose, marked when the account is deactivated."""
+    return name if active else gettext("%(name)s (deactivated)", name=name)
+
+
+def move_text(move) -> str:
+    """A move's button or option: its label, and where it leads when the label does not say."""
+    text = str(move.label)
+    target = gettext("previous stage") if move.target == "previous" else label(move.target)
+    return text if target == text else f"{text} → {target}"
 
 
 def month_label(value: date) -> str:
@@ -185,7 +200,7 @@ def register(app: Flask) -> None:
     )
     app.jinja_env.tests["visible_to"] = lambda proposal, user: permissions.can_view_proposal(user, proposal)
     app.jinja_env.filters.update(kdate=kdate, kdatetime=kdatetime, krw=krw, label=label,
-                                 subcommittee_name=subcommittee_name, criterion_name=criterion_name, field_label=field_label,
+                                 subcommittee_name=subcommittee_name, criterion_name=criterion_name, move_text=move_text, field_label=field_label,
                                  change_value=change_value, recommendation_label=recommendation_label, audit_detail=audit_detail,
                                  month_label=month_label, weekday=weekday, clock=time_of_day,
                                  activity_when=activity_when, month_arg=month_arg)

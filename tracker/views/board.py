@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from tracker import charts, clock, permissions
 from tracker.extensions import db
-from tracker.formatting import kdate_short, label, subcommittee_name
+from tracker.formatting import kdate_short, label, move_text, subcommittee_name
 from tracker.forms.board import BoardFilterForm, CardMoveForm
 from tracker.services import board, exports, workflow
 from tracker.services.errors import ValidationFailed
@@ -54,17 +54,9 @@ def _move_choices(cards) -> dict[int, list[tuple[str, str]]]:
         moves = workflow.allowed_moves(person, card.proposal)
         key = tuple(m.action for m in moves)
         if key not in written:
-            written[key] = [(m.action, _move_text(m)) for m in moves]
+            written[key] = [(m.action, move_text(m)) for m in moves]
         choices[card.proposal.id] = written[key]
     return choices
-
-
-def _move_text(move: workflow.Move) -> str:
-    """The move's label, with where it leads when the label does not say (Start developing → Developing)."""
-    text = str(move.label)
-    if move.target != workflow.PREVIOUS and label(move.target) != text:
-        text += " → " + label(move.target)
-    return text
 
 
 @bp.get("/teams/<id:team_id>/report")

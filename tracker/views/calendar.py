@@ -9,7 +9,7 @@ from wtforms import SelectChoice
 
 from tracker import clock, permissions
 from tracker.extensions import db
-from tracker.formatting import label, subcommittee_name
+from tracker.formatting import label, subcommittee_name, with_deactivated
 from tracker.forms.accounts import ActionForm
 from tracker.forms.calendar import ActivityForm
 from tracker.forms.fields import FIRST_YEAR, LAST_YEAR
@@ -88,7 +88,7 @@ def _form(team, activity=None) -> ActivityForm:
             "proposals": [p.id for p in activity.proposals if permissions.can_view_proposal(current_user, p)]})
     form.kind.choices = [SelectChoice(k.value, label(k)) for k in ActivityKind]
     form.subcommittees.choices = [SelectChoice(s.id, subcommittee_name(s)) for s in team.subcommittees]
-    form.attendees.choices = [SelectChoice(u.id, u.name if u.is_active else _("%(name)s (deactivated)", name=u.name))
+    form.attendees.choices = [SelectChoice(u.id, with_deactivated(u.name, u.is_active))
                               for u in calendar.attendee_choices(team, keep_ids=[u.id for u in activity.attendees]
                                                                  if activity else ())]
     form.proposals.choices = [SelectChoice(pid, title) for pid, title in teams.team_proposal_choices(

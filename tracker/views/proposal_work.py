@@ -7,7 +7,7 @@ from wtforms import SelectChoice
 
 from tracker import permissions
 from tracker.extensions import db
-from tracker.formatting import label, subcommittee_name
+from tracker.formatting import label, subcommittee_name, with_deactivated
 from tracker.forms.accounts import ActionForm
 from tracker.forms.proposals import CarryOverForm, CommentForm, IdeaForm, MoveForm, ProposalForm
 from tracker.services import accounts, adopted_rule, teams, workflow
@@ -53,7 +53,7 @@ def edit(proposal_id: int):
     draft = editing.draft_of(proposal)
     form = ProposalForm(obj=draft, version=proposal.version)
     form.subcommittee_id.choices = [SelectChoice("", "–")] + [SelectChoice(s.id, subcommittee_name(s)) for s in proposal.team.subcommittees]
-    form.coauthor_ids.choices = [SelectChoice(uid, name if active else _("%(name)s (deactivated)", name=name))
+    form.coauthor_ids.choices = [SelectChoice(uid, with_deactivated(name, active))
                                  for uid, name, active in teams.team_member_choices(
                                      proposal.team_id, keep_ids=[a.user_id for a in proposal.authors if a.user_id])]
     if request.method == "GET" and draft.references and len(form.references) < form.references.max_entries:
