@@ -124,19 +124,21 @@ def index():
 @bp.get("/follow-up/report/<int(min=2000, max=2100):year>")
 def yearly_report(year: int):
     """Every proposal handed off in the year, with its dates, answers, plan, progress and delays."""
-    if not permissions.can_view_follow_up(current_user):
-        abort(403)
-    rows = deadlines.yearly_report(year, permissions.followed_proposals(current_user))
+    rows = _yearly_rows(year)
     return render_template("follow_up/report.html", rows=rows, year=year, today=clock.today(),
                            settings=deadlines.settings())
 
 
 @bp.get("/follow-up/report/<int(min=2000, max=2100):year>.xlsx")
 def yearly_report_xlsx(year: int):
+    rows = _yearly_rows(year)
+    return spreadsheet(exports.implementation_report_file(rows, year), "xlsx", f"implementation-{year}")
+
+
+def _yearly_rows(year: int) -> list[deadlines.ReportRow]:
     if not permissions.can_view_follow_up(current_user):
         abort(403)
-    rows = deadlines.yearly_report(year, permissions.followed_proposals(current_user))
-    return spreadsheet(exports.implementation_report_file(rows, year), "xlsx", f"implementation-{year}")
+    return deadlines.yearly_report(year, permissions.followed_proposals(current_user))
 
 
 @bp.get("/teams/<id:team_id>/results")

@@ -56,7 +56,7 @@ def detail(proposal_id: int):
     carry_form = CarryOverForm()
     carry_form.team.choices = [SelectChoice(t.id, t.name) for t in carry_targets]
     moves = workflow.allowed_moves(current_user, proposal)
-    rounds = reviews.rounds_of(proposal) if permissions.can_view_reviews(current_user, proposal) else []
+    rounds = _rounds_seen(proposal)
     return render_template(
         "proposals/detail.html", page=page, newest_first=newest_first,
         history=journey.journey(page, current_user, rounds=rounds, newest_first=newest_first),
@@ -68,13 +68,18 @@ def detail(proposal_id: int):
         if permissions.can_see_adopted_check(current_user, proposal) else None)
 
 
+def _rounds_seen(proposal) -> list[reviews.ReviewRound]:
+    """The review rounds, for those who may read the reviews."""
+    return reviews.rounds_of(proposal) if permissions.can_view_reviews(current_user, proposal) else []
+
+
 @bp.get("/<id:proposal_id>/record")
 def record(proposal_id: int):
     """The proposal's record on A4: its fields and its whole journey, to print."""
     page = queries.proposal_page(proposal_id)
     if not permissions.can_view_proposal(current_user, page.proposal):
         abort(404)
-    rounds = reviews.rounds_of(page.proposal) if permissions.can_view_reviews(current_user, page.proposal) else []
+    rounds = _rounds_seen(page.proposal)
     return render_template("proposals/record.html", page=page, today=clock.today(),
                            history=journey.journey(page, current_user, rounds=rounds))
 
