@@ -173,6 +173,11 @@ def test_a_proposals_whole_journey_in_one_timeline_and_on_a_printable_record(app
     other_member = signed_in(app, cohort.people["team_member"]).get(f"/proposals/{proposal.id}")
     assert other_member.status_code == 200  # a member of the team sees the journey but not the reviews
     assert "구체화 → 멘토 검토" in text_of(other_member) and "1회차 검토: 1건" not in text_of(other_member)
+    workflow.move(proposal, "request_changes", actor=manager, note="예산 산출 근거를 보완해 주세요")
+    db.session.commit()  # the note quotes the review: only those who read reviews read it in the journey
+    assert "예산 산출 근거를 보완해 주세요" in text_of(signed_in(app, cohort.people["author"]).get(f"/proposals/{proposal.id}"))
+    assert "예산 산출 근거를 보완해 주세요" not in text_of(
+        signed_in(app, cohort.people["team_member"]).get(f"/proposals/{proposal.id}"))
     record = signed_in(app, manager).get(f"/proposals/{proposal.id}/record")
     text = text_of(record)
     assert record.status_code == 200 and "여정 제안" in text and "전체 여정" in text and "1회차 검토" in text

@@ -19,6 +19,7 @@ class Moment:
     kind: str  # "stage", "edit", "review", "presentation", "progress", "carried_from" or "carried_to"
     who: str | None = None
     entry: StageChange | ProposalRevision | None = None  # a stage change or an edit, shown as they are
+    note: str | None = None  # a stage change's note, if this person may read it
     text: str | None = None  # the other kinds: one line
     proposal: Proposal | None = None  # what a carry-over links to
 
@@ -27,7 +28,10 @@ def journey(page: ProposalPage, viewer, *, rounds: list[reviews.ReviewRound], ne
             ) -> list[Moment]:
     """``rounds``: the review rounds this person may see (none if they may not read reviews)."""
     proposal = page.proposal
-    moments = [Moment(e.created_at, "stage", _actor(e), entry=e) for e in page.stage_changes]
+    reads_reviews = permissions.can_view_reviews(viewer, proposal)  # a sending back quotes the mentor's review
+    moments = [Moment(e.created_at, "stage", _actor(e), entry=e,
+                      note=e.note if e.action != "request_changes" or reads_reviews else None)
+               for e in page.stage_changes]
     moments += [Moment(e.created_at, "edit", _actor(e), entry=e) for e in page.revisions]
     moments += _review_rounds(rounds)
     moments += _presentation(proposal, viewer)
