@@ -30,13 +30,18 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def form_expired(_error):
         if wants_json():  # a page's script (the score sheet): its sign-in, and the token with it, ended
-            return jsonify(saved=False, signed_out=True, message=_("Your sign-in has ended.")), 400
+            return signed_out_answer(400)
         return _error_page("errors/csrf.html", 400)
 
     app.register_error_handler(500, server_error)
     app.register_error_handler(StaleDataError, changed_meanwhile)
     for error in DATABASE_UNAVAILABLE:
         app.register_error_handler(error, database_unavailable)
+
+
+def signed_out_answer(status: int):
+    """What a page's script is told when the person's sign-in has ended (it offers to sign in again)."""
+    return jsonify(saved=False, signed_out=True, message=_("Your sign-in has ended.")), status
 
 
 def wants_json() -> bool:

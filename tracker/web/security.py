@@ -1,15 +1,14 @@
 """Sign-in required everywhere but a few public pages, forced password change, session checks,
 and the security headers of every response."""
-from flask import Flask, abort, jsonify, redirect, request, session, url_for
+from flask import Flask, abort, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tracker import permissions
 from tracker.extensions import login_manager
 from tracker.services import accounts
-from tracker.web.errors import wants_json
+from tracker.web.errors import signed_out_answer, wants_json
 
 # calendar.feed: calendar apps cannot sign in; the secret token in its address is the key.
 PUBLIC_ENDPOINTS = {"auth.login", "main.health", "main.set_language", "static", "calendar.feed", "privacy.notice"}
@@ -48,7 +47,7 @@ def register_security(app: Flask) -> None:
     @login_manager.unauthorized_handler
     def to_sign_in():
         if wants_json():  # a page's script learns that the sign-in ended, instead of a sign-in page
-            return jsonify(saved=False, signed_out=True, message=_("Your sign-in has ended.")), 401
+            return signed_out_answer(401)
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
     @app.before_request
